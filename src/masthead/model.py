@@ -1,0 +1,337 @@
+"""The document model: one typed structure that every stage takes and returns.
+
+A transcription becomes a :class:`Document`: front matter (title, subtitle, date line, writers, the
+source citation, credits), a list of :class:`Block` (headings, paragraphs, lists, block quotes, notes,
+section breaks) and the end :class:`Note` list. Inline formatting is kept as :class:`Mark` spans over a
+block's plain ``text`` (character offsets), so that proofreading findings, search hits and entity
+mentions can all point into the same plain text that the store keeps.
+
+All classes are frozen dataclasses built from tuples, so documents compare by value and hash.
+``Document.from_json(doc.to_json()) == doc`` holds for every document; ``docs/document.schema.json``
+describes the JSON form.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+BLOCK_KINDS = ("heading", "paragraph", "list", "item", "quote", "note", "section_break", "preformatted")
+"""Block kinds. ``list`` holds ``item`` children; ``quote`` holds any blocks as children."""
+
+MARK_KINDS = ("emphasis", "strong", "noteref", "link", "linebreak", "smallcaps", "superscript", "subscript")
+"""Inline mark kinds. ``noteref`` and ``linebreak`` are zero-width (``start == end``)."""
+
+CREDIT_ROLES = (
+    "transcribed",
+    "marked up",
+    "proofread",
+    "translated",
+    "edited",
+    "scanned",
+    "html",
+    "other",
+)
+
+
+class ModelError(ValueError):
+    """A document that breaks the model's rules (bad offsets, unknown kinds, bad JSON)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """An inline span over a block's ``text``: ``text[start:end]`` is emphasised, linked, etc.
+
+    ``target`` is the link address for ``link`` and the note id for ``noteref``; ``label`` is the
+    visible marker of a note reference (``"1"``, ``"*"``, ``"a"``).
+    """
+
+    start: int
+    end: int
+    kind: str
+    target: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of the body.
+
+    - ``heading``: ``text`` with ``level`` 1-6 (level as in the source: ETOL section heads are often 4).
+    - ``paragraph``: ``text`` with ``marks``; ``style`` keeps a source class such as ``fst``, ``sig``,
+      ``date``, ``indentb`` that affects layout but not meaning.
+    - ``list``: ``ordered`` with ``item`` children; each ``item`` has ``text`` and ``marks``.
+    - ``quote``: a block quote whose ``children`` are blocks.
+    - ``note``: an editor's or translator's note standing in the body.
+    - ``section_break``: a rule or ``* * *`` between sections; no text.
+    - ``preformatted``: text whose line breaks matter (verse, tables flattened to text).
+
+    ``anchor`` is an id that links may point at (kept from the source where it has one).
+    """
+
+    kind: str
+    text: str = ""
+    marks: tuple[Mark, ...] = ()
+    level: int | None = None
+    ordered: bool = False
+    children: tuple[Block, ...] = ()
+    style: str | None = None
+    anchor: str | None = None
+
+    def plain_text(self) -> str:
+        """The block's text, children included, one line per child block."""
+        if self.children:
+            inner = "\n".join(c.plain_text() for c in self.children)
+            return f"{self.text}\n{inner}" if self.text else inner
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An end note (footnote). ``id`` is what ``noteref`` marks point at; ``label`` is shown."""
+
+    id: str
+    label: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the text was first published, parsed from a citation line.
+
+    ``date`` is ISO 8601 at the precision the citation gives (``1948-03-08``, ``1948-03``, ``1959``);
+    ``season`` keeps a season name ("Fall") when the citation gives one. ``page_start`` / ``page_end``
+    are the page range (equal for a single page). ``raw`` is the citation as written.
+    """
+
+    periodical: str | None = None
+    volume: int | None = None
+    issue: int | None = None
+    issue_label: str | None = None
+    date: str | None = None
+    season: str | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+    raw: str = ""
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+    @property
+    def pages(self) -> str | None:
+        """Pages for display: ``"4"`` or ``"102-106"``."""
+        if self.page_start is None:
+            return None
+        if self.page_end is None or self.page_end == self.page_start:
+            return str(self.page_start)
+        return f"{self.page_start}-{self.page_end}"
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """Who did what to this text: ``role`` from :data:`CREDIT_ROLES`, ``name``, ``for_whom``, ``year``."""
+
+    role: str
+    name: str
+    for_whom: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """The file a document was read from: path as given, reader format, SHA-256 of the raw bytes."""
+
+    path: str = ""
+    format: str = ""
+    sha256: str = ""
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A structured transcription. See the module docstring."""
+
+    id: str
+    title: str
+    subtitle: str | None = None
+    date_line: str | None = None
+    writers: tuple[str, ...] = ()
+    source: Source = field(default_factory=Source)
+    credits: tuple[Credit, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    notes: tuple[Note, ...] = ()
+    info: tuple[tuple[str, str], ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
+    language: str = "en"
+
+    # -- JSON ---------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the form ``docs/document.schema.json`` describes)."""
+        d = _to_plain(self)
+        d["schema_version"] = SCHEMA_VERSION
+        return d
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        try:
+            data = dict(data)
+            data.pop("schema_version", None)
+            doc = Document(
+                id=data["id"],
+                title=data["title"],
+                subtitle=data.get("subtitle"),
+                date_line=data.get("date_line"),
+                writers=tuple(data.get("writers", ())),
+                source=Source(**data.get("source", {})),
+                credits=tuple(Credit(**c) for c in data.get("credits", ())),
+                blocks=tuple(_block_from(b) for b in data.get("blocks", ())),
+                notes=tuple(
+                    Note(id=n["id"], label=n["label"], blocks=tuple(_block_from(b) for b in n.get("blocks", ())))
+                    for n in data.get("notes", ())
+                ),
+                info=tuple((str(k), str(v)) for k, v in data.get("info", ())),
+                provenance=Provenance(**data.get("provenance", {})),
+                language=data.get("language", "en"),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ModelError(f"not a Masthead document: {exc}") from exc
+        validate(doc)
+        return doc
+
+    @classmethod
+    def from_json(cls, text: str) -> Document:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+        if not isinstance(data, dict):
+            raise ModelError("not a Masthead document: top level is not an object")
+        return cls.from_dict(data)
+
+    # -- conveniences -------------------------------------------------------------------------------
+    def replace(self, **changes: Any) -> Document:
+        """A copy with some fields changed (documents are immutable)."""
+        return replace(self, **changes)
+
+    def iter_blocks(self) -> list[Block]:
+        """Every block, depth first (list items and quoted blocks included), notes' blocks last."""
+        out: list[Block] = []
+
+        def walk(bs: tuple[Block, ...]) -> None:
+            for b in bs:
+                out.append(b)
+                walk(b.children)
+
+        walk(self.blocks)
+        for n in self.notes:
+            walk(n.blocks)
+        return out
+
+    def plain_text(self) -> str:
+        """The body as plain text: blocks separated by blank lines, notes after the body."""
+        parts = [b.plain_text() for b in self.blocks if b.kind != "section_break"]
+        for n in self.notes:
+            parts.append(f"[{n.label}] " + "\n".join(b.plain_text() for b in n.blocks))
+        return "\n\n".join(p for p in parts if p)
+
+    def word_count(self) -> int:
+        return len(self.plain_text().split())
+
+
+def _to_plain(obj: Any) -> Any:
+    if isinstance(obj, tuple):
+        return [_to_plain(x) for x in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        out = {}
+        for f in fields(obj):
+            v = getattr(obj, f.name)
+            default = f.default if f.default is not MISSING else None
+            # Drop empty optional values from blocks and marks to keep JSON small; keep them on the
+            # document so every front-matter field is always present.
+            if isinstance(obj, (Block, Mark)) and (v == default or v == ()):
+                continue
+            out[f.name] = _to_plain(v)
+        return out
+    return obj
+
+
+def _block_from(d: dict[str, Any]) -> Block:
+    return Block(
+        kind=d["kind"],
+        text=d.get("text", ""),
+        marks=tuple(Mark(**m) for m in d.get("marks", ())),
+        level=d.get("level"),
+        ordered=d.get("ordered", False),
+        children=tuple(_block_from(c) for c in d.get("children", ())),
+        style=d.get("style"),
+        anchor=d.get("anchor"),
+    )
+
+
+def validate(doc: Document) -> None:
+    """Raise :class:`ModelError` when a document breaks the model's rules."""
+    if not doc.id:
+        raise ModelError("document has no id")
+    note_ids = {n.id for n in doc.notes}
+    if len(note_ids) != len(doc.notes):
+        raise ModelError("two notes share an id")
+    for b in doc.iter_blocks():
+        if b.kind not in BLOCK_KINDS:
+            raise ModelError(f"unknown block kind {b.kind!r}")
+        if b.kind == "heading" and not (b.level and 1 <= b.level <= 6):
+            raise ModelError(f"heading {b.text[:40]!r} has level {b.level!r}, expected 1-6")
+        for m in b.marks:
+            if m.kind not in MARK_KINDS:
+                raise ModelError(f"unknown mark kind {m.kind!r}")
+            if not (0 <= m.start <= m.end <= len(b.text)):
+                raise ModelError(f"mark {m.kind} [{m.start}:{m.end}] is outside its block of {len(b.text)} chars")
+    for c in doc.credits:
+        if c.role not in CREDIT_ROLES:
+            raise ModelError(f"unknown credit role {c.role!r}")
+
+
+# -- slugs and ids -----------------------------------------------------------------------------------
+_STOP = {"a", "an", "the", "of", "and", "on", "in", "to", "for", "is"}
+
+
+def slugify(text: str, *, max_words: int | None = None) -> str:
+    """ASCII slug: ``"Workers’ Republic"`` -> ``"workers-republic"``; accents folded, quotes dropped."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    t = re.sub(r"['’‘`]", "", t.lower())
+    words = re.findall(r"[a-z0-9]+", t)
+    if max_words is not None:
+        kept = [w for w in words if w not in _STOP] or words
+        words = kept[:max_words]
+    return "-".join(words)
+
+
+def make_document_id(doc: Document, *, fallback: str = "") -> str:
+    """A stable, readable id from the document's own metadata.
+
+    ``labor-action/1948/03/08/independent-socialism`` when periodical and date are known; otherwise
+    the first writer's slug, the year if any, and the title slug; ``fallback`` (usually the source
+    file's stem) when there is no title.
+    """
+    title = slugify(doc.title, max_words=4) or slugify(fallback) or "untitled"
+    src = doc.source
+    if src.periodical and src.date:
+        return "/".join([slugify(src.periodical), *src.date.split("-"), title])
+    parts = []
+    if doc.writers:
+        parts.append(slugify(doc.writers[0]))
+    if src.date:
+        parts.append(src.date[:4])
+    elif doc.date_line and (m := re.search(r"\b(1[5-9]\d\d|20\d\d)\b", doc.date_line)):
+        parts.append(m.group(1))
+    parts.append(title)
+    return "/".join(p for p in parts if p)

@@ -1,0 +1,134 @@
+"""The store: documents, their revisions, and the catalogue rows (periodicals, issues, writers).
+
+The store never parses text: it receives :class:`~masthead.model.Document` objects and returns them.
+:func:`open_store` picks a backend from a path or URL; SQLite (:mod:`masthead.store.sqlite`) is the
+embedded default, and a PostgreSQL backend can implement the same :class:`Store` protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from masthead.model import Document
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used (one-line message saying how to fix it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What :meth:`Store.save` did: ``status`` is new, changed (a new revision) or unchanged."""
+
+    id: str
+    status: Literal["new", "changed", "unchanged"]
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """A catalogue row: enough to list a document without loading its body."""
+
+    id: str
+    title: str
+    subtitle: str | None
+    writers: tuple[str, ...]
+    periodical: str | None
+    periodical_slug: str | None
+    volume: int | None
+    issue: int | None
+    date: str | None
+    pages: str | None
+    revision: int
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodicalSummary:
+    slug: str
+    title: str
+    documents: int
+    first_year: int | None
+    last_year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class WriterSummary:
+    slug: str
+    name: str
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class IssueSummary:
+    """An issue of a periodical with its articles (``documents`` in page order)."""
+
+    id: int
+    periodical_slug: str
+    volume: int | None
+    number: int | None
+    date: str | None
+    label: str
+    documents: tuple[DocumentSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    number: int
+    sha256: str
+    created: str
+    author: str
+    message: str
+
+
+class Store(Protocol):
+    """What every backend offers. All writes are transactional: one document per transaction."""
+
+    def save(self, doc: Document, *, author: str = "ingest", message: str = "") -> SaveResult:
+        """Insert or update by ``doc.id``; same content -> unchanged, other content -> new revision."""
+        ...
+
+    def get(self, doc_id: str, *, revision: int | None = None) -> Document | None: ...
+
+    def id_for_source(self, path: str) -> str | None:
+        """The id of the document last ingested from this source path, if any."""
+        ...
+
+    def delete(self, doc_id: str) -> bool: ...
+
+    def list_documents(
+        self,
+        *,
+        periodical: str | None = None,
+        writer: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[DocumentSummary]: ...
+
+    def count_documents(self) -> int: ...
+
+    def periodicals(self) -> list[PeriodicalSummary]: ...
+
+    def periodical(self, slug: str) -> PeriodicalSummary | None: ...
+
+    def issues(self, periodical_slug: str, *, year: int | None = None) -> list[IssueSummary]: ...
+
+    def writers(self) -> list[WriterSummary]: ...
+
+    def writer(self, slug: str) -> WriterSummary | None: ...
+
+    def revisions(self, doc_id: str) -> list[Revision]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(target: str) -> Store:
+    """Open (creating and migrating as needed) the store at a path, or raise :class:`StoreError`."""
+    if target.startswith(("postgres://", "postgresql://")):
+        raise StoreError(
+            f"{target}: the PostgreSQL backend is not available in this version; use a SQLite path such as masthead.db"
+        )
+    from masthead.store.sqlite import SQLiteStore
+
+    return SQLiteStore(target)
