@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -195,7 +195,11 @@ class Document:
                 credits=tuple(Credit(**c) for c in data.get("credits", ())),
                 blocks=tuple(_block_from(b) for b in data.get("blocks", ())),
                 notes=tuple(
-                    Note(id=n["id"], label=n["label"], blocks=tuple(_block_from(b) for b in n.get("blocks", ())))
+                    Note(
+                        id=n["id"],
+                        label=n["label"],
+                        blocks=tuple(_block_from(b) for b in n.get("blocks", ())),
+                    )
                     for n in data.get("notes", ())
                 ),
                 info=tuple((str(k), str(v)) for k, v in data.get("info", ())),
@@ -247,21 +251,66 @@ class Document:
         return len(self.plain_text().split())
 
 
-def _to_plain(obj: Any) -> Any:
-    if isinstance(obj, tuple):
-        return [_to_plain(x) for x in obj]
-    if hasattr(obj, "__dataclass_fields__"):
-        out = {}
-        for f in fields(obj):
-            v = getattr(obj, f.name)
-            default = f.default if f.default is not MISSING else None
-            # Drop empty optional values from blocks and marks to keep JSON small; keep them on the
-            # document so every front-matter field is always present.
-            if isinstance(obj, (Block, Mark)) and (v == default or v == ()):
-                continue
-            out[f.name] = _to_plain(v)
-        return out
-    return obj
+def _mark_dict(m: Mark) -> dict[str, Any]:
+    d: dict[str, Any] = {"start": m.start, "end": m.end, "kind": m.kind}
+    if m.target is not None:
+        d["target"] = m.target
+    if m.label is not None:
+        d["label"] = m.label
+    return d
+
+
+def _block_dict(b: Block) -> dict[str, Any]:
+    """A block as JSON: fields equal to their default are left out to keep documents small."""
+    d: dict[str, Any] = {"kind": b.kind}
+    if b.text:
+        d["text"] = b.text
+    if b.marks:
+        d["marks"] = [_mark_dict(m) for m in b.marks]
+    if b.level is not None:
+        d["level"] = b.level
+    if b.ordered:
+        d["ordered"] = True
+    if b.children:
+        d["children"] = [_block_dict(c) for c in b.children]
+    if b.style is not None:
+        d["style"] = b.style
+    if b.anchor is not None:
+        d["anchor"] = b.anchor
+    return d
+
+
+def _to_plain(doc: Document) -> dict[str, Any]:
+    """The document as JSON-ready data; every front-matter field is always present."""
+    s, p = doc.source, doc.provenance
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "date_line": doc.date_line,
+        "writers": list(doc.writers),
+        "source": {
+            "periodical": s.periodical,
+            "volume": s.volume,
+            "issue": s.issue,
+            "issue_label": s.issue_label,
+            "date": s.date,
+            "season": s.season,
+            "page_start": s.page_start,
+            "page_end": s.page_end,
+            "raw": s.raw,
+        },
+        "credits": [
+            {"role": c.role, "name": c.name, "for_whom": c.for_whom, "year": c.year} for c in doc.credits
+        ],
+        "blocks": [_block_dict(b) for b in doc.blocks],
+        "notes": [
+            {"id": n.id, "label": n.label, "blocks": [_block_dict(b) for b in n.blocks]} for n in doc.notes
+        ],
+        "info": [[k, v] for k, v in doc.info],
+        "provenance": {"path": p.path, "format": p.format, "sha256": p.sha256, "encoding": p.encoding},
+        "language": doc.language,
+    }
 
 
 def _block_from(d: dict[str, Any]) -> Block:
@@ -293,7 +342,9 @@ def validate(doc: Document) -> None:
             if m.kind not in MARK_KINDS:
                 raise ModelError(f"unknown mark kind {m.kind!r}")
             if not (0 <= m.start <= m.end <= len(b.text)):
-                raise ModelError(f"mark {m.kind} [{m.start}:{m.end}] is outside its block of {len(b.text)} chars")
+                raise ModelError(
+                    f"mark {m.kind} [{m.start}:{m.end}] is outside its block of {len(b.text)} chars"
+                )
     for c in doc.credits:
         if c.role not in CREDIT_ROLES:
             raise ModelError(f"unknown credit role {c.role!r}")

@@ -122,6 +122,18 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    def years(self, periodical_slug: str) -> list[tuple[int, int]]:
+        """``(year, document count)`` for each year in which a periodical has dated documents, in order."""
+        ...
+
+    def issue(self, issue_id: int) -> IssueSummary | None:
+        """One issue (as :meth:`issues` gives it, documents in page order), or None."""
+        ...
+
+    def adjacent_issues(self, issue_id: int) -> tuple[IssueSummary | None, IssueSummary | None]:
+        """The previous and next issue of the same periodical in :meth:`issues` order (None at an end)."""
+        ...
+
 
 def open_store(target: str) -> Store:
     """Open (creating and migrating as needed) the store at a path, or raise :class:`StoreError`."""

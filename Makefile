@@ -1,0 +1,41 @@
+# Masthead task runner. `make demo` and `make test` are the two commands README.md starts with.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+ARCHIVE ?= demo.db
+
+.PHONY: demo test lint format bench venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+## Build the archive from the bundled example corpus and serve it on http://$(HOST):$(PORT)
+demo: venv
+	$(BIN)/masthead ingest examples/corpus --archive $(ARCHIVE) || echo "Some files could not be read (reasons above); serving the rest."
+	$(BIN)/masthead serve --archive $(ARCHIVE) --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (lint included)
+test: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: venv
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: venv
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache

@@ -1,0 +1,318 @@
+"""The ``masthead`` command line: a thin layer over the library (ingest, readers, store, web).
+
+Every command that reads or writes an archive takes ``--archive`` (default ``./masthead.db``, or the
+``MASTHEAD_ARCHIVE`` environment variable). Errors are one line on standard error, naming the file and
+line where there is one, with a non-zero exit code; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from masthead import __version__
+
+app = typer.Typer(
+    name="masthead",
+    help=(
+        "Masthead turns transcriptions of historical periodicals (ETOL plain text, MIA Markdown, "
+        "MIA/ETOL HTML) into a structured, searchable archive.\n\n"
+        "Typical session:\n\n"
+        "  masthead parse article.txt            # see how one file is structured\n\n"
+        "  masthead ingest examples/corpus       # store a folder of transcriptions\n\n"
+        "  masthead list                         # what the archive holds\n\n"
+        "  masthead serve                        # read it at http://127.0.0.1:8000"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+DEFAULT_ARCHIVE = "masthead.db"
+ArchiveOpt = Annotated[
+    str,
+    typer.Option(
+        "--archive",
+        "-a",
+        envvar="MASTHEAD_ARCHIVE",
+        help="Archive to use: a SQLite file path.",
+        show_default=True,
+    ),
+]
+
+
+class ParseFormat(str, Enum):
+    json = "json"
+    html = "html"
+    text = "text"
+    markdown = "markdown"
+
+
+class InputFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ShowFormat(str, Enum):
+    json = "json"
+    text = "text"
+    html = "html"
+    markdown = "markdown"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print a one-line error and return the Exit to raise."""
+    err.print(f"masthead: error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"masthead {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Masthead command line."""
+
+
+def open_archive(archive: str, *, create: bool = False):  # noqa: ANN201 - returns a Store
+    """Open the archive; a missing one is an error unless the command creates it."""
+    from masthead.store import StoreError, open_store
+
+    if not create and "://" not in archive and archive != ":memory:" and not os.path.exists(archive):
+        raise fail(f"{archive}: no archive here; create one with: masthead ingest PATH --archive {archive}")
+    try:
+        return open_store(archive)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+
+
+def render(doc, fmt: str) -> str:  # noqa: ANN001
+    """A document in one of the output formats."""
+    if fmt == "json":
+        return doc.to_json(indent=2)
+    if fmt == "html":
+        from masthead.render.html import to_html
+
+        return to_html(doc)
+    if fmt == "markdown":
+        from masthead.render.markdown import to_markdown
+
+        return to_markdown(doc)
+    from masthead.render.text import to_text
+
+    return to_text(doc)
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="A transcription: .txt, .md or .html.", show_default=False)],
+    format: Annotated[ParseFormat, typer.Option("--format", "-f", help="Output format.")] = ParseFormat.json,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option("--input-format", help="Read the file as this format (default: from its extension)."),
+    ] = None,
+    max_size: Annotated[float, typer.Option("--max-size", help="Largest file to read, in MiB.")] = 10,
+) -> None:
+    """Structure one transcription and print it, without storing anything.
+
+    Warnings about lines that could not be recognised go to standard error.
+
+    Example: masthead parse examples/corpus/plaintext/labor-action-1948-03-08-p4-independent-socialism.txt -f text
+    """
+    from masthead.ingest import parse_file
+    from masthead.readers import ReadError
+
+    try:
+        parsed = parse_file(
+            file, max_bytes=int(max_size * 1048576), fmt=input_format.value if input_format else None
+        )
+    except ReadError as exc:
+        raise fail(str(exc)) from None
+    for w in parsed.warnings:
+        err.print(w.format(parsed.document.provenance.path), markup=False)
+    sys.stdout.write(render(parsed.document, format.value).rstrip("\n") + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for parsing.")] = 1,
+    max_size: Annotated[float, typer.Option("--max-size", help="Largest file to read, in MiB.")] = 10,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")] = False,
+) -> None:
+    """Store transcriptions in an archive, creating it if needed.
+
+    Each file becomes a document: new, changed (a new revision; the old one is kept), unchanged (same
+    content), or failed (with the reason). One bad file never stops the batch; the exit code is 1
+    when any file failed.
+
+    Example: masthead ingest examples/corpus --archive archive.db
+    """
+    from masthead.pipeline import ingest_paths
+
+    store = open_archive(archive, create=True)
+    progress = Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    from masthead.ingest import discover
+    from masthead.readers import ReadError
+
+    total = 0
+    for p in paths:
+        try:
+            total += sum(1 for _ in discover([p]))
+        except ReadError:
+            total += 1
+    with progress:
+        task = progress.add_task("", total=total)
+
+        def on_file(o):  # noqa: ANN001, ANN202
+            progress.update(task, advance=1, description=o.path[-50:])
+            if o.status == "failed":
+                progress.console.print(f"failed: {o.error}", markup=False, style="red")
+            elif not quiet:
+                for w in o.warnings:
+                    progress.console.print(w.format(o.path), markup=False, style="yellow")
+
+        try:
+            report = ingest_paths(store, paths, max_bytes=int(max_size * 1048576), jobs=jobs, on_file=on_file)
+        finally:
+            store.close()
+    c = report.counts
+    summary = f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['failed']} failed"
+    err.print(f"{archive}: {summary}", markup=False)
+    if c["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    periodical: Annotated[str | None, typer.Option(help="Only this periodical (its slug).")] = None,
+    writer: Annotated[str | None, typer.Option(help="Only this writer (their slug).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many documents.")] = None,
+) -> None:
+    """List the archive's documents by date.
+
+    Example: masthead list --periodical labor-action --format json
+    """
+    store = open_archive(archive)
+    try:
+        rows = store.list_documents(periodical=periodical, writer=writer, limit=limit)
+    finally:
+        store.close()
+    if format is ListFormat.json:
+        keys = ("id", "title", "writers", "periodical", "volume", "issue", "date", "pages", "revision", "words")
+        data = [{k: (list(v) if isinstance(v := getattr(r, k), tuple) else v) for k in keys} for r in rows]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    for col in ("date", "periodical", "title", "writers", "id"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r.date or "", r.periodical or "", r.title, ", ".join(r.writers), r.id)
+    out.print(table)
+    err.print(f"{len(rows)} documents", markup=False)
+
+
+@app.command()
+def show(
+    id: Annotated[str, typer.Argument(help="Document id, as `masthead list` prints it.", show_default=False)],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.json,
+    revision: Annotated[int | None, typer.Option(help="An earlier revision (default: the current one).")] = None,
+) -> None:
+    """Print one stored document.
+
+    Example: masthead show labor-action/1948/03/08/independent-socialism --format text
+    """
+    store = open_archive(archive)
+    try:
+        doc = store.get(id, revision=revision)
+    finally:
+        store.close()
+    if doc is None:
+        what = f"revision {revision} of {id!r}" if revision else repr(id)
+        raise fail(f"{archive}: no document {what}; `masthead list` shows the ids")
+    sys.stdout.write(render(doc, format.value).rstrip("\n") + "\n")
+
+
+@app.command()
+def serve(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="MASTHEAD_PORT", help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the archive as a website (and a JSON API under /api).
+
+    Example: masthead serve --archive archive.db --port 8080
+    """
+    import uvicorn
+
+    from masthead.web.app import create_app
+
+    store = open_archive(archive)
+    err.print(f"Serving {archive} at http://{host}:{port}/  (Ctrl+C to stop)", markup=False)
+    try:
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port") from None
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning stray errors into one line instead of a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: say so in one line; MASTHEAD_DEBUG=1 shows the traceback
+        if os.environ.get("MASTHEAD_DEBUG"):
+            raise
+        err.print(
+            f"masthead: internal error: {type(exc).__name__}: {exc} (rerun with MASTHEAD_DEBUG=1 for details)",
+            markup=False,
+        )
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The pipeline: the stages in order, and the batch ingest that runs them over many files.
+
+    ingest (find, read, decode)  ->  structure (a reader per format)  ->  store (one transaction each)
+
+``STAGES`` names the stages in the order a document passes through them (later issues add proofread
+and enrich between structure and store). :func:`ingest_paths` streams files through the stages: one
+bad file is recorded as failed and never stops the batch, and each document is saved in its own
+transaction so a crash leaves no half-written document.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from masthead import ingest
+from masthead.model import Document
+from masthead.readers import Diagnostic, Parsed, ReadError
+from masthead.store import Store
+
+STAGES: tuple[tuple[str, str], ...] = (
+    ("ingest", "masthead.ingest.load: path -> SourceFile (bytes, decoded text, SHA-256, format)"),
+    ("structure", "masthead.ingest.structure: SourceFile -> Parsed(Document, warnings)"),
+    ("store", "Store.save: Document -> SaveResult (new / changed / unchanged), one transaction"),
+)
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What happened to one file: status new / changed / unchanged / failed."""
+
+    path: str
+    status: str
+    id: str | None = None
+    revision: int | None = None
+    error: str | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        c: Counter[str] = Counter({"new": 0, "changed": 0, "unchanged": 0, "failed": 0})
+        c.update(o.status for o in self.outcomes)
+        return c
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def _parse_one(args: tuple[str, int]) -> tuple[str, Parsed | None, str | None]:
+    path, max_bytes = args
+    try:
+        return path, ingest.parse_file(path, max_bytes=max_bytes), None
+    except ReadError as exc:
+        return path, None, str(exc)
+    except Exception as exc:  # a reader bug must not stop the batch; report it as this file's failure
+        return path, None, f"{ingest.display_path(path)}: internal error in reader: {type(exc).__name__}: {exc}"
+
+
+def parse_many(paths: Iterable[Path], *, max_bytes: int, jobs: int = 1) -> Iterator[tuple[str, Parsed | None, str | None]]:
+    """Parse files in order, in ``jobs`` worker processes when more than one (streamed, bounded)."""
+    items = ((str(p), max_bytes) for p in paths)
+    if jobs <= 1:
+        yield from map(_parse_one, items)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_parse_one, items, chunksize=16)
+
+
+def resolve_id(store: Store, doc: Document) -> Document:
+    """Give a document its stable id: the id already stored for its source file when there is one
+    (so an edited title does not fork the document), else its own id, suffixed ``-2``, ``-3`` ... when
+    another source file already holds that id."""
+    src = doc.provenance.path
+    known = store.id_for_source(src) if src else None
+    if known:
+        return doc if known == doc.id else doc.replace(id=known)
+    base, n, candidate = doc.id, 1, doc.id
+    while (other := store.get(candidate)) is not None and other.provenance.path != src:
+        n += 1
+        candidate = f"{base}-{n}"
+    return doc if candidate == doc.id else doc.replace(id=candidate)
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    jobs: int = 1,
+    author: str = "ingest",
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Run every file under ``paths`` through ingest -> structure -> store and report each outcome."""
+    report = IngestReport()
+
+    def record(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+
+    files: list[Path] = []
+    for raw in paths:
+        try:
+            files.extend(ingest.discover([raw]))
+        except ReadError as exc:
+            record(FileOutcome(path=exc.path, status="failed", error=str(exc)))
+    for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
+        if parsed is None:
+            outcome = FileOutcome(path=ingest.display_path(path), status="failed", error=error)
+        else:
+            doc = resolve_id(store, parsed.document)
+            try:
+                result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
+            except Exception as exc:  # the store rolled back; record and go on with the batch
+                outcome = FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
+            else:
+                outcome = FileOutcome(
+                    path=doc.provenance.path,
+                    status=result.status,
+                    id=result.id,
+                    revision=result.revision,
+                    warnings=parsed.warnings,
+                )
+        record(outcome)
+    return report

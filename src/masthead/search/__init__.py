@@ -1,0 +1,31 @@
+"""Full-text search over the archive: a tantivy index at paragraph granularity, a query language of its
+own, facets, "did you mean" and related articles.
+
+    from masthead.search import SearchIndex
+    with SearchIndex.open("archive.index") as ix:
+        ix.add(doc)            # or ix.rebuild(docs)
+        ix.commit()
+        res = ix.search('"permanent revolution" writer:trotsky year:1928..1940', sort="oldest")
+
+Modules: :mod:`.query` (parser), :mod:`.compile` (syntax tree -> tantivy queries), :mod:`.index`
+(the index, searching, facets), :mod:`.results` (result types, snippets), :mod:`.spelling` (British /
+American spellings, vocabulary, "did you mean"), :mod:`.related` (related articles).
+"""
+
+from masthead.search.index import SORTS, SearchIndex, SearchIndexError, document_rows
+from masthead.search.query import QueryError, parse_query
+from masthead.search.results import DocumentHit, FacetCount, Highlighter, Passage, SearchResults
+
+__all__ = [
+    "SearchIndex",
+    "SearchIndexError",
+    "SearchResults",
+    "DocumentHit",
+    "Passage",
+    "FacetCount",
+    "Highlighter",
+    "QueryError",
+    "parse_query",
+    "document_rows",
+    "SORTS",
+]

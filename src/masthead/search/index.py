@@ -1,0 +1,383 @@
+"""The full-text index: tantivy, on disk in a folder, one row per body block (see
+:mod:`masthead.search.schema` for the rows and fields).
+
+Layout of an index folder::
+
+    <folder>/tantivy/             the tantivy index
+    <folder>/vocabulary.sqlite    the vocabulary (spelling variants, "did you mean"), see spelling.py
+    <folder>/masthead-search.json schema version
+
+**Writes** are idempotent: :meth:`SearchIndex.add` (= :meth:`replace`) deletes every row of the document
+id before adding the new ones, :meth:`delete` of an absent id is a no-op, so replaying a queue of changes
+twice leaves the same index. Nothing is visible to searches before :meth:`commit`.
+
+**Searches** group matching paragraphs by document (a page of results counts documents), rank by BM25
+with field weights, break ties by date, count facets with tantivy aggregations over the same query
+(documents counted once, by the cardinality of their key), and make snippets from the stored paragraph
+text with the query's own highlighter.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Query
+
+from masthead.model import Document
+from masthead.search.collect import aggregate, exclude_documents, result_page
+from masthead.search.compile import VOCAB_FIELDS, Compiler, NameList, filter_queries
+from masthead.search.query import QueryError, parse_query
+from masthead.search.results import SearchResults
+from masthead.search.schema import (
+    ANALYZER,
+    FACET_FIELDS,
+    build_schema,
+    doc_key,
+    document_rows,
+    make_analyzer,
+    silent_analyzer,
+)
+from masthead.search.spelling import Vocabulary
+
+__all__ = ["SearchIndex", "SearchIndexError", "document_rows", "doc_key", "SORTS", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+SORTS = ("relevance", "oldest", "newest")
+FACETS = ("periodical", "year", "decade", "writer", "entity")
+MAX_LIMIT = 200
+MAX_OFFSET = 10000
+DEFAULT_HEAP = 200_000_000
+
+
+class SearchIndexError(Exception):
+    """The index folder cannot be opened or written (locked, damaged, built by another version)."""
+
+
+class SearchIndex:
+    """A search index in a folder. Open with :meth:`open`; see the module docstring."""
+
+    def __init__(
+        self, path: Path, index: tantivy.Index, vocab: Vocabulary, *, heap: int, threads: int
+    ) -> None:
+        self.path = path
+        self._index = index
+        self._schema = index.schema
+        self._vocab = vocab
+        self._analyzer = make_analyzer()
+        self._heap = heap
+        self._threads = threads
+        self._writer: tantivy.IndexWriter | None = None
+        self._lock = threading.RLock()
+        self._dirty = False
+        self._names: dict[str, NameList] = {}
+
+    # -- opening -------------------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, path: str | Path, *, heap: int = DEFAULT_HEAP, threads: int = 1, reset: bool = False
+    ) -> SearchIndex:
+        """Open the index in folder ``path``, creating it when missing (``reset=True`` empties it first).
+
+        ``heap`` is the writer's memory budget in bytes (shared by its ``threads``); indexing memory
+        stays within it however many documents are added. Raises :class:`SearchIndexError` for a
+        folder that holds an index of another version or that tantivy cannot open.
+        """
+        p = Path(path)
+        if reset and p.exists():
+            shutil.rmtree(p)
+        meta = p / "masthead-search.json"
+        tdir = p / "tantivy"
+        if meta.exists():
+            try:
+                version = json.loads(meta.read_text(encoding="utf-8")).get("schema_version")
+            except (OSError, ValueError) as exc:
+                raise SearchIndexError(f"{meta}: unreadable ({exc}); rebuild the index") from exc
+            if version != SCHEMA_VERSION:
+                raise SearchIndexError(
+                    f"{p}: search index format {version}, this Masthead uses {SCHEMA_VERSION}; "
+                    "rebuild the index"
+                )
+        elif p.exists() and any(p.iterdir()):
+            raise SearchIndexError(f"{p}: not a Masthead search index (and not empty)")
+        try:
+            tdir.mkdir(parents=True, exist_ok=True)
+            schema = build_schema()
+            index = tantivy.Index(schema, path=str(tdir), reuse=True)
+            index.register_tokenizer(ANALYZER, make_analyzer())
+            index.register_tokenizer("silent", silent_analyzer())
+            if not meta.exists():
+                meta.write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
+            vocab = Vocabulary(p / "vocabulary.sqlite")
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(f"{p}: cannot open the search index: {exc}") from exc
+        return cls(p, index, vocab, heap=heap, threads=threads)
+
+    def close(self) -> None:
+        """Commit nothing; wait for background merges, release the writer lock and the vocabulary."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.rollback()
+                self._writer.wait_merging_threads()
+                self._writer = None
+            self._vocab.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------------------
+    def _w(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self._index.writer(self._heap, self._threads)
+            except ValueError as exc:
+                raise SearchIndexError(f"{self.path}: cannot write the index: {exc}") from exc
+        return self._writer
+
+    def _add_rows(self, w: tantivy.IndexWriter, doc: Document, entities: Iterable[str]) -> int:
+        n = 0
+        schema = self._schema
+        for row in document_rows(doc, entities):
+            w.add_document(tantivy.Document.from_dict(row, schema))
+            n += 1
+        return n
+
+    def add(self, doc: Document, *, entities: Iterable[str] = ()) -> int:
+        """Index a document, replacing any earlier version with the same id; returns the rows written.
+        ``entities`` are glossary entry names for the ``entity`` field and facet."""
+        with self._lock:
+            w = self._w()
+            w.delete_documents_by_query(self._doc_rows(doc.id))
+            self._dirty = True
+            return self._add_rows(w, doc, entities)
+
+    replace = add
+
+    def delete(self, doc_id: str) -> None:
+        """Remove every row of a document (a no-op for an id not in the index)."""
+        with self._lock:
+            self._w().delete_documents_by_query(self._doc_rows(doc_id))
+            self._dirty = True
+
+    def commit(self) -> None:
+        """Make the changes since the last commit durable and visible to searches; learn new words."""
+        with self._lock:
+            if self._writer is None:
+                return
+            self._writer.commit()
+            self._index.reload()
+            self._names.clear()
+            if self._dirty:
+                self._update_vocabulary()
+                self._dirty = False
+
+    def rollback(self) -> None:
+        """Drop the changes since the last commit."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.rollback()
+                self._dirty = False
+
+    def rebuild(
+        self, docs: Iterable[Document], *, entities: Mapping[str, Iterable[str]] | None = None
+    ) -> int:
+        """Replace the whole index by ``docs`` (streamed: memory stays within the writer's heap), commit,
+        merge, and rebuild the vocabulary. Returns the number of rows indexed."""
+        with self._lock:
+            w = self._w()
+            w.delete_all_documents()
+            n = 0
+            ents = entities or {}
+            for doc in docs:
+                n += self._add_rows(w, doc, ents.get(doc.id, ()))
+            w.commit()
+            w.wait_merging_threads()
+            self._writer = None
+            self._index.reload()
+            self._names.clear()
+            self._vocab.clear()
+            self._update_vocabulary()
+            self._dirty = False
+            return n
+
+    def _update_vocabulary(self) -> int:
+        s = self._index.searcher()
+        terms: set[str] = set()
+        for f in VOCAB_FIELDS:
+            terms.update(t for t, _ in s.terms_with_prefix(f, ""))
+        return self._vocab.update(terms)
+
+    # -- reading -------------------------------------------------------------------------------------
+    @property
+    def num_rows(self) -> int:
+        """Rows (title rows, blocks and notes) in the committed index."""
+        return self._index.searcher().num_docs
+
+    @property
+    def num_documents(self) -> int:
+        s = self._index.searcher()
+        return s.search(self._kind("title"), 1, count=True).count
+
+    def __contains__(self, doc_id: str) -> bool:
+        s = self._index.searcher()
+        return s.search(Query.term_query(self._schema, "doc_id", doc_id), 1, count=True).count > 0
+
+    def _doc_rows(self, doc_id: str) -> Query:
+        # by query, not delete_documents_by_term: the binding types an integer term by its Python
+        # value, not by the field, so a u64 term delete silently matches nothing
+        return Query.term_query(self._schema, "doc_key", doc_key(doc_id))
+
+    def _kind(self, kind: str) -> Query:
+        return Query.term_query(self._schema, "kind", kind)
+
+    def analyze(self, text: str) -> list[str]:
+        """Tokens of ``text`` as the index sees them."""
+        return self._analyzer.analyze(text)
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        sort: str = "relevance",
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = True,
+        per_document: int = 2,
+        fuzzy: bool = True,
+    ) -> SearchResults:
+        """Search the archive. Any text gives results or raises :class:`QueryError` with a message for
+        the reader (see :mod:`masthead.search.query` for the language).
+
+        ``filters``: exact facet values (``{"periodical": "Labor Action", "year": (1946, 1948)}``, see
+        :func:`~masthead.search.compile.filter_queries`); ``sort``: ``relevance`` (ties broken by date,
+        oldest first), ``oldest`` or ``newest``; ``limit`` / ``offset``: the page, in documents;
+        ``facets``: count matching documents by periodical, year, decade, writer and entity;
+        ``per_document``: best passages kept per document; ``fuzzy``: also search the nearest
+        vocabulary words for a word the archive does not contain.
+        """
+        t0 = time.perf_counter()
+        if sort not in SORTS:
+            raise QueryError(f"unknown sort {sort!r}; use relevance, oldest or newest")
+        if not (1 <= limit <= MAX_LIMIT):
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if not (0 <= offset <= MAX_OFFSET):
+            raise QueryError(f"offset must be between 0 and {MAX_OFFSET}")
+        per_document = max(1, min(int(per_document), 10))
+        node = parse_query(query)
+        searcher = self._index.searcher()
+        compiler = Compiler(
+            self._schema,
+            self._analyzer,
+            searcher,
+            self._vocab,
+            fuzzy=fuzzy,
+            names=lambda f: self.names(f, searcher),
+        )
+        compiled = compiler.compile(node)
+        filt = filter_queries(self._schema, dict(filters or {}))
+        filt += exclude_documents(searcher, self._schema, compiled.excluded)
+
+        def full(q: Query | None) -> Query:
+            musts = [q] if q is not None else []
+            if q is None or not compiled.text_terms:
+                musts.append(self._kind("title"))  # nothing to match in the text: list documents once
+            musts += filt
+            return musts[0] if len(musts) == 1 else Query.boolean_query([(Occur.Must, m) for m in musts])
+
+        try:
+            q = full(compiled.query)
+            agg = aggregate(searcher, q, facets)
+            relaxed = False
+            if agg["rows"] == 0:
+                rq = compiled.relax()
+                if rq is not None:
+                    q2 = full(rq)
+                    agg2 = aggregate(searcher, q2, facets)
+                    if agg2["rows"]:
+                        q, agg, relaxed = q2, agg2, True
+            hits = (
+                result_page(
+                    searcher, self._schema, q, sort, limit, offset, per_document, compiled.highlighter
+                )
+                if agg["rows"]
+                else []
+            )
+        except QueryError:
+            raise
+        except Exception as exc:  # tantivy refused a query built from analysed tokens: report, not crash
+            raise QueryError(f"the query could not be run: {exc}") from exc
+        except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            raise QueryError(f"the query could not be run: {exc}") from exc
+        did_you_mean = None
+        if compiled.replacements and (not agg["rows"] or compiled.corrections):
+            did_you_mean = _apply_replacements(query, compiled.replacements)
+        return SearchResults(
+            query=query,
+            hits=hits,
+            total=agg["docs"],
+            total_passages=agg["rows"],
+            offset=offset,
+            limit=limit,
+            sort=sort,
+            facets=agg["facets"],
+            corrections=compiled.corrections,
+            did_you_mean=did_you_mean,
+            relaxed=relaxed,
+            highlighter=compiled.highlighter,
+            elapsed_ms=(time.perf_counter() - t0) * 1000,
+        )
+
+    # -- "did you mean" and related ------------------------------------------------------------------
+    def suggest(self, word: str) -> list[str]:
+        """Vocabulary words closest to ``word`` (most frequent first), for a word not in the archive."""
+        toks = self._analyzer.analyze(word)
+        if len(toks) != 1:
+            return []
+        c = Compiler(self._schema, self._analyzer, self._index.searcher(), self._vocab)
+        return c.suggest(toks[0])
+
+    def related(self, doc_id: str, limit: int = 5) -> list[tuple[str, float]]:
+        """Documents most like ``doc_id`` by shared distinctive words: ``[(doc_id, score)]``, best first
+        (empty for an unknown id). See :mod:`masthead.search.related`."""
+        from masthead.search.related import related_documents
+
+        return related_documents(self._index.searcher(), self._schema, self._analyzer, doc_id, limit)
+
+    def document_rows(self, doc_id: str) -> list[dict[str, Any]]:
+        """The stored rows of a document, title row first, then in block order."""
+        s = self._index.searcher()
+        res = s.search(Query.term_query(self._schema, "doc_key", doc_key(doc_id)), 100000, count=False)
+        rows = [s.doc(a).to_dict() for _, a in res.hits]
+        return sorted(
+            rows, key=lambda d: (d.get("kind") != ["title"], d["block"][0], d.get("anchor", [""])[0])
+        )
+
+    def names(self, facet: str, searcher: tantivy.Searcher | None = None) -> NameList:
+        """Every value of a facet field (``writer``, ``periodical``, ``entity``) with its analysed
+        words, cached until the next commit."""
+        hit = self._names.get(facet)
+        if hit is None:
+            s = searcher or self._index.searcher()
+            values = sorted(t for t, _ in s.terms_with_prefix(FACET_FIELDS[facet], ""))
+            hit = [(v, tuple(self._analyzer.analyze(v))) for v in values]
+            self._names[facet] = hit
+        return hit
+
+
+def _apply_replacements(text: str, reps: list[tuple[tuple[int, int], str]]) -> str:
+    out = text
+    for (s, e), word in sorted(reps, key=lambda r: -r[0][0]):
+        out = out[:s] + word + out[e:]
+    return out

@@ -1,0 +1,186 @@
+"""The index schema and how a :class:`~masthead.model.Document` becomes index rows.
+
+**Rows.** Every document gives one *title row* (kind ``title``, block -1: title, subtitle, and the
+start of the text as a preview, so that a title match ranks the document and filter-only searches
+list documents once), one row per top-level body block (block = its index in ``Document.blocks``, the
+``p{index}`` the article page gives it; a list or quote row holds its children's text), and one row per
+end note (anchor = the note id). Only the title row holds the title (searched with the highest
+weight); every row carries the document's writers, periodical and date (for filters and facets), and
+``headings``, the nearest heading above the block.
+
+**Analysis.** Words are split on anything not a letter or digit, lower-cased and ASCII-folded
+(``Jaurès`` = ``jaures``), without stemming, so phrases and snippets are exact. British / American
+spellings are joined at query time (see :mod:`masthead.search.spelling`).
+
+**Fields.** ``doc_key`` (64-bit hash of the document id: indexed for deletes, fast for grouping rows
+by document), ``kind`` (absent on paragraphs), ``block``, ``anchor`` (stored only where it is not
+``p{block}``); searched text
+``title``, ``headings``, ``body``; exact values ``writer_raw``, ``periodical_raw``, ``entity_raw``
+(facets, filters, ``writer:`` and the like); ``date`` (``yyyymmdd`` as an integer, 00 for an unknown
+month or day; ranges give ``year:``, a histogram gives the year facet). The title row alone stores
+``doc_id`` and ``meta`` (JSON: title, writers, periodical, issue, date, preview) for display.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import tantivy
+from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
+
+from masthead.model import Block, Document
+
+__all__ = [
+    "ANALYZER",
+    "make_analyzer",
+    "silent_analyzer",
+    "build_schema",
+    "doc_key",
+    "document_rows",
+    "date_number",
+]
+
+ANALYZER = "masthead"
+PREVIEW_CHARS = 400
+FACET_FIELDS = {"periodical": "periodical_raw", "writer": "writer_raw", "entity": "entity_raw"}
+"""Exact values (as written) of the document's periodical, writers and glossary entries: facets,
+filters, and the targets of ``periodical:`` / ``writer:`` / ``entity:`` in a query."""
+
+
+def make_analyzer() -> tantivy.TextAnalyzer:
+    """Words split on non-alphanumerics, over-long tokens dropped, lower-cased, folded to ASCII."""
+    return (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(40))
+        .filter(Filter.lowercase())
+        .filter(Filter.ascii_fold())
+        .build()
+    )
+
+
+def silent_analyzer() -> tantivy.TextAnalyzer:
+    """An analyzer that keeps no tokens: for text that is stored for display but never searched."""
+    return TextAnalyzerBuilder(Tokenizer.raw()).filter(Filter.remove_long(1)).build()
+
+
+def build_schema() -> tantivy.Schema:
+    """The index schema (see the module docstring). Rows are kept lean: indexing cost grows with the
+    number of fields per row, so what is only shown in results lives once per document, in the title
+    row's ``meta``."""
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("doc_id", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_unsigned_field("doc_key", indexed=True, fast=True)
+    sb.add_text_field("kind", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("block", stored=True)
+    sb.add_text_field("anchor", stored=True, tokenizer_name="silent", index_option="basic")
+    sb.add_text_field("title", tokenizer_name=ANALYZER)
+    sb.add_text_field("headings", stored=True, tokenizer_name=ANALYZER)
+    sb.add_text_field("body", stored=True, tokenizer_name=ANALYZER)
+    for f in FACET_FIELDS.values():
+        sb.add_text_field(f, tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_integer_field("date", indexed=True, fast=True)
+    sb.add_text_field("meta", stored=True, tokenizer_name="silent", index_option="basic")
+    return sb.build()
+
+
+def doc_key(doc_id: str) -> int:
+    """A 64-bit key for a document id (indexed for deletes, fast for grouping rows by document)."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+_YEAR_IN = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def date_number(doc: Document) -> int | None:
+    d = doc.source.date
+    if d:
+        m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", d)
+        if m:
+            return int(m.group(1)) * 10000 + int(m.group(2) or 0) * 100 + int(m.group(3) or 0)
+    if doc.date_line and (m := _YEAR_IN.search(doc.date_line)):
+        return int(m.group(1)) * 10000
+    return None
+
+
+def _issue_label(doc: Document) -> str:
+    s = doc.source
+    parts = []
+    if s.issue_label:
+        parts.append(s.issue_label)
+    else:
+        vi = " ".join(
+            x for x in (f"Vol. {s.volume}" if s.volume else "", f"No. {s.issue}" if s.issue else "") if x
+        )
+        if vi:
+            parts.append(vi)
+    if s.pages:
+        parts.append(("p. " if s.page_start == s.page_end or s.page_end is None else "pp. ") + s.pages)
+    return ", ".join(parts)
+
+
+def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+    """The index rows of a document (plain dicts, field name -> value), title row first."""
+    date = date_number(doc)
+    common: dict[str, Any] = {"doc_key": doc_key(doc.id)}
+    if doc.writers:
+        common["writer_raw"] = list(doc.writers)
+    if doc.source.periodical:
+        common["periodical_raw"] = doc.source.periodical
+    ents = list(entities)
+    if ents:
+        common["entity_raw"] = ents
+    if date is not None:
+        common["date"] = date
+    first = next((b.plain_text() for b in doc.blocks if b.kind == "paragraph" and b.text.strip()), "")
+    meta = {
+        "doc_id": doc.id,
+        "title": doc.title,
+        "writers": list(doc.writers),
+        "periodical": doc.source.periodical,
+        "issue": _issue_label(doc) or None,
+        "date": date,
+        "preview": first[:PREVIEW_CHARS],
+    }
+    yield {
+        **common,
+        "doc_id": doc.id,
+        "kind": "title",
+        "block": -1,
+        "title": doc.title,
+        "headings": doc.subtitle or "",
+        "meta": json.dumps(meta, ensure_ascii=False),
+    }
+    heading = ""
+    for i, b in enumerate(doc.blocks):
+        if b.kind == "section_break":
+            continue
+        text = _block_text(b)
+        if b.kind == "heading":
+            heading = text
+        if not text.strip():
+            continue
+        row = {**common, "block": i, "headings": heading, "body": text}
+        if b.kind != "paragraph":  # absent means paragraph: one field less on most rows
+            row["kind"] = b.kind
+        if b.anchor:
+            row["anchor"] = b.anchor
+        yield row
+    for note in doc.notes:
+        text = "\n".join(_block_text(b) for b in note.blocks).strip()
+        if text:
+            yield {
+                **common,
+                "kind": "endnote",
+                "block": -1,
+                "anchor": note.id,
+                "headings": "Notes",
+                "body": text,
+            }
+
+
+def _block_text(b: Block) -> str:
+    return b.plain_text()

@@ -1,0 +1,138 @@
+"""Versioned schema migrations for the SQLite store.
+
+The schema version lives in ``PRAGMA user_version``. :data:`MIGRATIONS` is an ordered list of steps;
+step ``n`` (1-based) takes a database at version ``n - 1`` to version ``n``. :func:`migrate` applies
+every step a database lacks inside one ``BEGIN IMMEDIATE`` transaction, so a failed upgrade leaves the
+file exactly as it was. Steps are lists of single SQL statements (never ``executescript``, which
+would commit the surrounding transaction).
+
+Version history:
+
+1. the catalogue and document tables: ``periodicals``, ``issues``, ``writers``, ``documents``,
+   ``document_writers``, ``revisions``.
+2. indexes for the listing queries (catalogue pages are index range scans, not table scans) and the
+   source-path lookup used by re-ingest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from masthead.store import StoreError
+
+_V1 = [
+    """CREATE TABLE periodicals (
+        slug  TEXT PRIMARY KEY,
+        title TEXT NOT NULL
+    )""",
+    # volume / number / date / season may each be unknown (NULL); the unique index below treats two
+    # NULLs as equal by comparing COALESCE'd values, so one "Undated" issue exists per periodical.
+    """CREATE TABLE issues (
+        id             INTEGER PRIMARY KEY,
+        periodical_slug TEXT NOT NULL REFERENCES periodicals(slug),
+        volume         INTEGER,
+        number         INTEGER,
+        date           TEXT,
+        season         TEXT,
+        label          TEXT NOT NULL
+    )""",
+    """CREATE UNIQUE INDEX issues_key ON issues (
+        periodical_slug, COALESCE(volume, -1), COALESCE(number, -1), COALESCE(date, ''), COALESCE(season, '')
+    )""",
+    """CREATE TABLE writers (
+        slug TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    )""",
+    """CREATE TABLE documents (
+        id               TEXT PRIMARY KEY,
+        source_path      TEXT NOT NULL DEFAULT '',
+        title            TEXT NOT NULL,
+        subtitle         TEXT,
+        date             TEXT,
+        periodical_slug  TEXT REFERENCES periodicals(slug),
+        issue_id         INTEGER REFERENCES issues(id),
+        page_start       INTEGER,
+        page_end         INTEGER,
+        writers          TEXT NOT NULL DEFAULT '[]',
+        current_revision INTEGER NOT NULL,
+        words            INTEGER NOT NULL DEFAULT 0,
+        created          TEXT NOT NULL,
+        updated          TEXT NOT NULL
+    )""",
+    """CREATE TABLE document_writers (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        writer_slug TEXT NOT NULL REFERENCES writers(slug),
+        position    INTEGER NOT NULL,
+        PRIMARY KEY (document_id, writer_slug)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE revisions (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        number      INTEGER NOT NULL,
+        sha256      TEXT NOT NULL,
+        json        TEXT NOT NULL,
+        created     TEXT NOT NULL,
+        author      TEXT NOT NULL DEFAULT '',
+        message     TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (document_id, number)
+    )""",
+]
+
+_V2 = [
+    # The listing order (undated last, unpaged last), so a page of a listing is an index range scan.
+    """CREATE INDEX documents_by_periodical ON documents (
+        periodical_slug, date IS NULL, date, page_start IS NULL, page_start, title, id)""",
+    """CREATE INDEX documents_in_order ON documents (
+        date IS NULL, date, page_start IS NULL, page_start, title, id)""",
+    "CREATE INDEX documents_by_issue ON documents (issue_id, page_start, title)",
+    "CREATE INDEX documents_by_source ON documents (source_path, updated)",
+    "CREATE INDEX document_writers_by_writer ON document_writers (writer_slug, document_id)",
+    "CREATE INDEX issues_by_date ON issues (periodical_slug, date)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
+"""Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
+
+LATEST = len(MIGRATIONS)
+"""The schema version this code reads and writes."""
+
+_OUR_TABLES = {"periodicals", "issues", "writers", "documents", "document_writers", "revisions"}
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database (0 for a new, empty database)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, *, label: str = "database", target: int = LATEST) -> int:
+    """Bring ``conn``'s database up to ``target`` in one transaction; returns the version before.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Raises :class:`StoreError` for a
+    database from a newer Masthead, or for a SQLite file that holds other tables and no version.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        before = user_version(conn)
+        if before > LATEST:
+            raise StoreError(
+                f"{label} has schema version {before} but this Masthead only knows up to {LATEST}; "
+                "upgrade Masthead to open it"
+            )
+        if before == 0:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            foreign = tables - _OUR_TABLES
+            if foreign:
+                raise StoreError(
+                    f"{label} is a SQLite database but not a Masthead store "
+                    f"(it has tables {', '.join(sorted(foreign)[:3])}); choose another path"
+                )
+        for version in range(before + 1, target + 1):
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+        if target > before:
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+        conn.execute("COMMIT")
+        return before
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
