@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from masthead.ingest import parse_file  # noqa: E402
 from masthead.pipeline import ingest_paths  # noqa: E402
+from masthead.readers import ReadError  # noqa: E402
 from masthead.readers import html as html_reader  # noqa: E402
 from masthead.readers import markdown as md_reader  # noqa: E402
 from masthead.readers import plaintext as text_reader  # noqa: E402
-from masthead.readers import ReadError  # noqa: E402
 from masthead.store.sqlite import SQLiteStore  # noqa: E402
 
 MONTHS = "January February March April May June July August September October November December".split()

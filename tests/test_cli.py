@@ -88,7 +88,9 @@ def test_changed_file_becomes_a_new_revision(tmp_path: Path, labor_action: Path)
     f.write_text(labor_action.read_text(encoding="utf-8"), encoding="utf-8")
     db = str(tmp_path / "a.db")
     assert runner.invoke(app, ["ingest", str(f), "--archive", db, "-q"]).exit_code == 0
-    f.write_text(f.read_text(encoding="utf-8").replace("sick with sorrow", "sick with grief"), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("sick with sorrow", "sick with grief"), encoding="utf-8"
+    )
     r = runner.invoke(app, ["ingest", str(f), "--archive", db, "-q"])
     assert "0 new, 1 changed" in r.output
     doc_id = json.loads(runner.invoke(app, ["list", "--archive", db, "-f", "json"]).stdout)[0]["id"]

@@ -41,7 +41,11 @@ def test_load_decodes_utf8_and_hashes_bytes(tmp_path: Path) -> None:
         ("empty.txt", b"", r"empty\.txt: empty file"),
         ("blank.md", b"  \n\n \t\n", r"blank\.md: empty file"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"image\.txt: binary file \(NUL byte"),
-        ("latin.txt", "line one\nline two caf".encode() + b"\xe9\n", r"latin\.txt:2: invalid UTF-8 \(byte 0xe9\) at column 13"),
+        (
+            "latin.txt",
+            b"line one\nline two caf" + b"\xe9\n",
+            r"latin\.txt:2: invalid UTF-8 \(byte 0xe9\) at column 13",
+        ),
     ],
 )
 def test_bad_files_give_one_line_errors(tmp_path: Path, name: str, data: bytes, pattern: str) -> None:
@@ -68,7 +72,9 @@ def test_legacy_html_is_read_in_its_declared_charset() -> None:
     assert "Jaurès “quoted”" in text
     assert enc == "windows-1252"
     # a page declaring ISO-8859-1 but actually UTF-8 (as one bundled page is) is read as UTF-8
-    text, enc = decode(page.replace(b"\xe8", "è".encode()).replace(b"\x93", b"").replace(b"\x94", b""), html=True)
+    text, enc = decode(
+        page.replace(b"\xe8", "è".encode()).replace(b"\x93", b"").replace(b"\x94", b""), html=True
+    )
     assert "Jaurès" in text and enc == "utf-8"
 
 

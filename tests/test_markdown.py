@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -12,11 +13,21 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from masthead.citation import format_credits, is_citation_line, parse_citation, parse_credits
-from masthead.model import CREDIT_ROLES, Block, Credit, Document, Mark, Note, Provenance, Source, validate
-from masthead.model import make_document_id
-from masthead.readers import ReadError, parse_text
+from masthead.model import (
+    CREDIT_ROLES,
+    Block,
+    Credit,
+    Document,
+    Mark,
+    Note,
+    Provenance,
+    Source,
+    make_document_id,
+    validate,
+)
+from masthead.readers import Parsed, ReadError, parse_text
 from masthead.readers._mdblocks import normalize_marks
-from masthead.readers._mdfront import looks_like_name
+from masthead.readers._mdfront import looks_like_name, writer_names
 from masthead.readers.markdown import read
 from masthead.render.markdown import render_inline, to_markdown
 
@@ -32,7 +43,9 @@ def _rel(p: Path) -> str:
     return p.relative_to(MIA).as_posix()
 
 
-def _read(rel: str):  # noqa: ANN202
+@functools.cache
+def _read(rel: str) -> Parsed:
+    """The bundled page read once per test session (documents are immutable)."""
     path = MIA / rel
     return read(path.read_text(encoding="utf-8"), path=str(path))
 
@@ -142,7 +155,11 @@ def test_source_block_lines_go_to_info_with_warnings() -> None:
 
 def test_title_block_in_a_grid_table_and_page_without_rules() -> None:
     doc = _read("draper/biog/intro.md").document
-    assert (doc.writers, doc.title, doc.date_line) == (("Ernest Haberkern",), "Introduction to Hal Draper", "1998")
+    assert (doc.writers, doc.title, doc.date_line) == (
+        ("Ernest Haberkern",),
+        "Introduction to Hal Draper",
+        "1998",
+    )
     doc = _read("draper/1970/tus/1-marx-tus.md").document
     assert doc.writers == ("Hal Draper",) and doc.date_line is None and doc.subtitle is None
     assert doc.blocks[0] == Block("heading", "I. Marxism and Trade Unions", level=3)
@@ -179,7 +196,7 @@ def test_the_html_page_among_the_markdown_is_refused_cleanly() -> None:
 def test_every_bundled_page_reads_and_round_trips(path: Path) -> None:
     assert len(ALL_FILES) == 95
     try:
-        parsed = read(path.read_text(encoding="utf-8"), path=str(path))
+        parsed = _read(_rel(path))
     except ReadError:
         assert _rel(path) in NO_TITLE
         return
@@ -257,7 +274,8 @@ def test_inline_text(md: str, text: str) -> None:
 def test_marks_and_blocks() -> None:
     doc = _body(
         "Some *em* and **strong** and [a link](http://x.org/a) and [sc]{.smallcaps}.\n\n"
-        "> quoted\n>\n> - item\n\n1. one\n2. two\n\n```\ncode  here\n```\n\n{#p7 .fst}\nstyled\n\n#### Head {#h2}\n"
+        "> quoted\n>\n> - item\n\n1. one\n2. two\n\n```\ncode  here\n```\n\n"
+        "{#p7 .fst}\nstyled\n\n#### Head {#h2}\n"
     )
     p = doc.blocks[0]
     assert [(p.text[m.start : m.end], m.kind, m.target) for m in p.marks] == [
@@ -285,7 +303,7 @@ def test_pandoc_footnotes_page() -> None:
     )  # fmt: skip
     assert doc.credits == (Credit("translated", "Patrick Lavin"), Credit("proofread", "Jane Doe", year=2004))
     assert doc.info == (("Source", "A lecture given in Hamburg."),)
-    assert [w.line for w in parsed.warnings] == [22]
+    assert [w.line for w in parsed.warnings] == [26]  # the line itself, not its paragraph
     first = doc.blocks[0]  # inside "::: border"
     assert first.text.startswith("Almost all works on the question of the mass strike \u2013 as the Russian")
     refs = [(m.start, m.target) for m in first.marks if m.kind == "noteref"]
@@ -310,12 +328,24 @@ def test_read_errors_and_warnings() -> None:
         parse_text("no headings at all", path="x.md")
     doc = read("---\ntitle: From YAML\n---\nJust text.\n").document  # front-matter title as a fallback
     assert doc.title == "From YAML" and doc.blocks == (Block("paragraph", "Just text."),)
-    parsed = read("# T\n\n------\n\nFrom **Workers' Republic**, 31 February 1898.\\\nTranscribed by A B.\n\n---\n\nx\n")
+    parsed = read(
+        "# T\n\n------\n\nFrom **Workers' Republic**, 31 February 1898.\\\nTranscribed by A B.\n\n---\n\nx\n"
+    )
     assert parsed.document.source == Source(raw="From Workers' Republic, 31 February 1898.")
     assert parsed.warnings[0].line == 5 and "impossible date" in parsed.warnings[0].message
     parsed = read("# T\n\nSee [\\[9\\]](#n9).\n")
     assert parsed.document.blocks[0].marks[0].kind == "link"
     assert "not a note" in parsed.warnings[0].message
+
+
+def test_note_reference_hugs_the_word_before_it() -> None:
+    doc = read("# T\r\n\r\n[a ](http://x.org) [^1] and *b*\r\n\r\n[^1]: n\r\n").document
+    assert doc.blocks[0] == Block(
+        "paragraph",
+        "a and b",
+        (Mark(0, 1, "link", "http://x.org"), Mark(1, 1, "noteref", "1", "1"), Mark(6, 7, "emphasis")),
+    )
+    assert doc.notes == (Note("1", "1", (Block("paragraph", "n"),)),)
 
 
 def test_writer_names() -> None:
@@ -371,7 +401,7 @@ _PUNCT = "*_[]#-.–—'\"&<>!{}\\:+=~|()`,;?0123456789"
 words = st.text(alphabet=_LETTERS + _LETTERS.upper() + _PUNCT, min_size=1, max_size=9)
 plain_words = st.text(alphabet=_LETTERS, min_size=2, max_size=9)
 cap = plain_words.map(str.capitalize)
-names = st.lists(cap, min_size=2, max_size=3).map(" ".join).filter(looks_like_name)
+names = st.lists(cap, min_size=2, max_size=3).map(" ".join).filter(lambda n: writer_names(n) == [n])
 
 
 def _sentence(ws: list[str]) -> str:
@@ -388,7 +418,9 @@ def _crosses(a: Mark, b: Mark) -> bool:
 
 
 @st.composite
-def marked(draw: st.DrawFn, note_ids: tuple[str, ...] = (), lines: bool = True) -> tuple[str, tuple[Mark, ...]]:
+def marked(
+    draw: st.DrawFn, note_ids: tuple[str, ...] = (), lines: bool = True
+) -> tuple[str, tuple[Mark, ...]]:
     ws = draw(st.lists(words, min_size=1, max_size=12))
     ws[0] = draw(plain_words) + ws[0]  # every paragraph says something
     seps = [draw(st.sampled_from([" ", " ", " ", "\n"])) if lines else " " for _ in ws[1:]]
@@ -428,7 +460,9 @@ def body_block(draw: st.DrawFn, note_ids: tuple[str, ...]) -> Block:
     if kind == "quote":
         return Block("quote", children=tuple(Block("paragraph", *draw(marked(note_ids))) for _ in range(2)))
     if kind == "pre":
-        lines = draw(st.lists(st.text(alphabet=_LETTERS + _PUNCT + " `", max_size=20), min_size=1, max_size=3))
+        lines = draw(
+            st.lists(st.text(alphabet=_LETTERS + _PUNCT + " `", max_size=20), min_size=1, max_size=3)
+        )
         return Block("preformatted", "\n".join(lines).rstrip("\n"))
     text, marks = draw(marked(note_ids))
     return Block("paragraph", text, marks, style=draw(st.sampled_from([None, None, "fst"])))
@@ -444,11 +478,14 @@ def documents(draw: st.DrawFn) -> Document:
         body.append(draw(body_block(note_ids)))
     source = Source()
     if draw(st.booleans()):
-        line = f"From **{draw(names)} Review**, {draw(st.integers(1, 28))} March {draw(st.integers(1850, 1990))}"
+        day, year = draw(st.integers(1, 28)), draw(st.integers(1850, 1990))
+        line = f"From **{draw(names)} Review**, {day} March {year}"
         line += f", p. {draw(st.integers(1, 40))}." if draw(st.booleans()) else "."
         assert is_citation_line(line)
         source = replace(parse_citation(line), raw=line.replace("**", ""))
-    credits = [Credit(draw(st.sampled_from(CREDIT_ROLES)), draw(names)) for _ in range(draw(st.integers(0, 2)))]
+    credits = [
+        Credit(draw(st.sampled_from(CREDIT_ROLES)), draw(names)) for _ in range(draw(st.integers(0, 2)))
+    ]
     credits = [c for line in format_credits(credits) for c in parse_credits(line)]
     info = []
     if draw(st.booleans()):
@@ -457,7 +494,8 @@ def documents(draw: st.DrawFn) -> Document:
         info.append(("Republished", f"Reprinted in {draw(names)}, {draw(st.integers(1900, 2000))}."))
     # A line the reader cannot classify only counts as part of a source block that has a citation,
     # credit or republication line in it.
-    if (source != Source() or credits or len(info) > sum(k == "Part of" for k, _ in info)) and draw(st.booleans()):
+    republished = any(k == "Republished" for k, _ in info)
+    if (source != Source() or credits or republished) and draw(st.booleans()):
         info.append(("Source", f"Speech at the {draw(plain_words)} conference."))
     doc = Document(
         id="-",
@@ -474,7 +512,7 @@ def documents(draw: st.DrawFn) -> Document:
     return doc.replace(id=make_document_id(doc))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_documents_round_trip(doc: Document) -> None:
     validate(doc)
@@ -521,7 +559,7 @@ def test_read_is_within_a_small_factor_of_bare_tokenisation() -> None:
 
     def best(fn) -> float:  # noqa: ANN001
         times = []
-        for _ in range(3):
+        for _ in range(2):
             t0 = time.perf_counter()
             for t in texts:
                 fn(t)

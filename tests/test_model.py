@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from hypothesis import given, settings
-from strategies import documents
 
 from masthead.model import Block, Document, Mark, ModelError, Source, make_document_id, slugify
+from strategies import documents
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "document.schema.json").read_text())
 

@@ -165,7 +165,14 @@ def test_spelling_key_joins_variants(british: str, american: str) -> None:
 
 @pytest.mark.parametrize(
     "a,b",
-    [("four", "for"), ("hour", "hor"), ("filled", "filed"), ("fence", "fense"), ("rise", "rize"), ("more", "mor")],
+    [
+        ("four", "for"),
+        ("hour", "hor"),
+        ("filled", "filed"),
+        ("fence", "fense"),
+        ("rise", "rize"),
+        ("more", "mor"),
+    ],
 )
 def test_spelling_key_keeps_distinct_words_apart(a: str, b: str) -> None:
     assert spelling_key(a) != spelling_key(b)
@@ -241,7 +248,26 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
 
 
 _SYNTAX = st.sampled_from(
-    ['"', "(", ")", "-", "+", "*", ":", "AND", "OR", "NOT", "year:", "writer:", "title:", "..", " ", "\\", "~", "^"]
+    [
+        '"',
+        "(",
+        ")",
+        "-",
+        "+",
+        "*",
+        ":",
+        "AND",
+        "OR",
+        "NOT",
+        "year:",
+        "writer:",
+        "title:",
+        "..",
+        " ",
+        "\\",
+        "~",
+        "^",
+    ]
 )
 _QUERY = st.lists(
     st.one_of(_SYNTAX, st.text(max_size=8), st.sampled_from(["labour", "jaures", "war", "1946", "perm*"])),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -53,25 +53,25 @@ ArchiveOpt = Annotated[
 ]
 
 
-class ParseFormat(str, Enum):
+class ParseFormat(StrEnum):
     json = "json"
     html = "html"
     text = "text"
     markdown = "markdown"
 
 
-class InputFormat(str, Enum):
+class InputFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     html = "html"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     json = "json"
     text = "text"
     html = "html"
@@ -160,11 +160,15 @@ def parse(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)
+    ],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for parsing.")] = 1,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest file to read, in MiB.")] = 10,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")
+    ] = False,
 ) -> None:
     """Store transcriptions in an archive, creating it if needed.
 
@@ -236,7 +240,18 @@ def list_(
     finally:
         store.close()
     if format is ListFormat.json:
-        keys = ("id", "title", "writers", "periodical", "volume", "issue", "date", "pages", "revision", "words")
+        keys = (
+            "id",
+            "title",
+            "writers",
+            "periodical",
+            "volume",
+            "issue",
+            "date",
+            "pages",
+            "revision",
+            "words",
+        )
         data = [{k: (list(v) if isinstance(v := getattr(r, k), tuple) else v) for k in keys} for r in rows]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
@@ -254,7 +269,9 @@ def show(
     id: Annotated[str, typer.Argument(help="Document id, as `masthead list` prints it.", show_default=False)],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.json,
-    revision: Annotated[int | None, typer.Option(help="An earlier revision (default: the current one).")] = None,
+    revision: Annotated[
+        int | None, typer.Option(help="An earlier revision (default: the current one).")
+    ] = None,
 ) -> None:
     """Print one stored document.
 

@@ -63,10 +63,16 @@ def _parse_one(args: tuple[str, int]) -> tuple[str, Parsed | None, str | None]:
     except ReadError as exc:
         return path, None, str(exc)
     except Exception as exc:  # a reader bug must not stop the batch; report it as this file's failure
-        return path, None, f"{ingest.display_path(path)}: internal error in reader: {type(exc).__name__}: {exc}"
+        return (
+            path,
+            None,
+            f"{ingest.display_path(path)}: internal error in reader: {type(exc).__name__}: {exc}",
+        )
 
 
-def parse_many(paths: Iterable[Path], *, max_bytes: int, jobs: int = 1) -> Iterator[tuple[str, Parsed | None, str | None]]:
+def parse_many(
+    paths: Iterable[Path], *, max_bytes: int, jobs: int = 1
+) -> Iterator[tuple[str, Parsed | None, str | None]]:
     """Parse files in order, in ``jobs`` worker processes when more than one (streamed, bounded)."""
     items = ((str(p), max_bytes) for p in paths)
     if jobs <= 1:
@@ -122,7 +128,9 @@ def ingest_paths(
             try:
                 result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
             except Exception as exc:  # the store rolled back; record and go on with the batch
-                outcome = FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
+                outcome = FileOutcome(
+                    path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}"
+                )
             else:
                 outcome = FileOutcome(
                     path=doc.provenance.path,

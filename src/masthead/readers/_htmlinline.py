@@ -10,6 +10,12 @@ gives ``smallcaps``. A fragment link whose text is a note label ("[1]", "(A)", "
 
 Marks come out sorted by ``(start, -end)``, ties in document order; pieces of one mark that the HTML
 renderer had to split (``data-part``) are joined again.
+
+Speed: this is the reader's inner loop (every text node of a page goes through it), so the common
+case — running text with ``em``/``i``/``b``/``span``/``br`` in a page read heuristically — is walked
+iteratively with the state in local variables (:meth:`Inline.walk_nodes`); links, superscripts, ``q``,
+stray block elements, preformatted text and exact (renderer) pages take the general recursive path
+(:meth:`Inline.element`). Both give the same result.
 """
 
 from __future__ import annotations
@@ -41,6 +47,18 @@ BLOCK_TAGS = frozenset(
      "article", "aside", "header", "footer", "nav", "main", "form", "fieldset", "address", "figure",
      "figcaption", "body", "html", "colgroup", "col", "menu", "details", "summary", "hgroup"}
 )  # fmt: skip
+_ZERO_KINDS = ("noteref", "linebreak")
+
+# What the fast walk does with each tag (tags not listed: walk the children, no mark).
+_BR, _IGNORE, _GENERAL, _CITE, _SPAN = range(5)
+_FAST: dict[str, object] = {"br": _BR, "cite": _CITE, "span": _SPAN, "a": _GENERAL, "sup": _GENERAL}
+_FAST.update(dict.fromkeys(_SKIP, _IGNORE))
+_FAST.update(dict.fromkeys(("em", "i", "dfn", "var"), "emphasis"))
+_FAST.update(dict.fromkeys(_STRONG, "strong"))
+_FAST["sub"] = "subscript"
+_FAST.update(dict.fromkeys(BLOCK_TAGS, _GENERAL))
+_FAST["q"] = _GENERAL
+_FAST.update({"-comment": _IGNORE, "-doctype": _IGNORE})
 
 
 def _is_backlink(el: LexborNode) -> bool:
@@ -104,30 +122,33 @@ def simple_text(el: LexborNode, anchors: bool = True) -> tuple[str, str | None, 
             t = ch.text_content
             if t:
                 parts.append(t)
-                if trail and not t.isspace():
+                if (trail or not seen_text) and not t.isspace():
                     trail = []
-                if not seen_text and not t.isspace():
                     seen_text = True
         elif tag == "a" and anchors:
             fc = ch.first_child
-            if fc is not None and (fc.next is not None or fc.tag != "-text"):
+            if fc is None:
+                t = ""
+            elif fc.next is not None or fc.tag != "-text":
                 return None
-            t = fc.text_content if fc is not None else ""
-            if t and not t.isspace():
-                return None
+            else:
+                t = fc.text_content
+                if t:
+                    if not t.isspace():
+                        return None
+                    parts.append(t)
             attrs = ch.attributes
             name = attrs.get("name") or attrs.get("id")
-            if attrs.get("href") or not name:
+            if not name or attrs.get("href"):
                 return None
-            if t:
-                parts.append(t)
             if not seen_text:
                 lead = lead or name
             else:
                 trail.append(name)
         elif tag[0] != "-":
             return None
-    text = collapse("".join(parts)).strip(" ")
+    text = parts[0] if len(parts) == 1 else "".join(parts)
+    text = collapse(text).strip(" ")
     if not text:
         trail = [lead, *trail] if lead else trail
         lead = None
@@ -148,7 +169,7 @@ def _merge_adjacent(marks: list[list]) -> list[list]:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and m[2] not in ("noteref", "linebreak")
+            and m[2] not in _ZERO_KINDS
             and prev[2] == m[2]
             and prev[3] == m[3]
             and prev[1] == m[0]
@@ -160,7 +181,12 @@ def _merge_adjacent(marks: list[list]) -> list[list]:
 
 
 class Inline:
-    """Builds the text and marks of one block from its child nodes."""
+    """Builds the text and marks of one block from its child nodes.
+
+    Marks under construction are lists ``[start, end, kind, target, label, seq]``; ``seq`` orders them
+    by opening. ``marks`` only ever grows at its end, with ``end`` the current length, so outside exact
+    mode (where split pieces are joined in place) it stays sorted by ``end``.
+    """
 
     __slots__ = ("ctx", "pre", "parts", "n", "space", "marks", "open", "seq", "parts_at", "anchors", "sup")
 
@@ -208,13 +234,23 @@ class Inline:
         cut = self.n
         if cut == before:
             return
-        if self.marks:
-            self.marks = [m for m in self.marks if not (m[2] == "linebreak" and m[0] >= cut)]
-            for m in self.marks:
-                if m[1] > cut:
-                    m[1] = cut
-                if m[0] > cut:
-                    m[0] = cut
+        marks = self.marks
+        if marks:
+            # Only marks ending at or after the cut change; outside exact mode they are a suffix.
+            k = len(marks)
+            if self.ctx.exact:
+                k = 0
+            else:
+                while k and marks[k - 1][1] >= cut:
+                    k -= 1
+            if k < len(marks):
+                tail = [m for m in marks[k:] if not (m[2] == "linebreak" and m[0] >= cut)]
+                for m in tail:
+                    if m[1] > cut:
+                        m[1] = cut
+                    if m[0] > cut:
+                        m[0] = cut
+                marks[k:] = tail
         for m in self.open:
             if m[0] > cut:
                 m[0] = cut
@@ -267,15 +303,32 @@ class Inline:
         self.walk_nodes(node.iter(include_text=True))
 
     def walk_nodes(self, nodes) -> None:
+        """Add ``nodes`` (and everything under them) to the text.
+
+        The fast path below keeps the state in locals and walks nested inline elements with an explicit
+        stack; anything it does not handle itself goes to :meth:`element` with the state written back.
+        """
+        ctx = self.ctx
+        if self.pre or ctx.exact:
+            self._walk_general(nodes)
+            return
         parts = self.parts
-        pre = self.pre
-        for ch in nodes:
-            tag = ch.tag
-            if tag == "-text":  # the hot path: collapse() inlined
-                s = ch.text_content
-                if not s:
-                    continue
-                if not pre:
+        marks = self.marks
+        opened = self.open
+        skip = ctx.skip
+        n = self.n
+        space = self.space
+        seq = self.seq
+        stack: list = []  # (parent's iterator, mark of the element being walked or None)
+        it = iter(nodes)
+        fast = _FAST
+        while True:
+            for ch in it:
+                tag = ch.tag
+                if tag == "-text":  # the hot path: collapse() inlined
+                    s = ch.text_content
+                    if not s:
+                        continue
                     s = s.replace("\n", " ").replace("\t", " ").replace("\r", " ")
                     if not s.isascii():
                         s = s.replace("\xa0", " ")
@@ -285,19 +338,86 @@ class Inline:
                         s = s.replace("\x0b", " ").replace("\x0c", " ")
                     while "  " in s:
                         s = s.replace("  ", " ")
-                    if self.space and s[0] == " ":
+                    if space and s[0] == " ":
                         s = s[1:]
                         if not s:
                             continue
-                    self.space = s[-1] == " "
+                    space = s[-1] == " "
+                    parts.append(s)
+                    n += len(s)
+                    continue
+                action = fast.get(tag)
+                if action is _BR:
+                    if n:
+                        if space:
+                            self.n = n
+                            self._trim()
+                            n = self.n
+                        seq += 1
+                        marks.append([n, n, "linebreak", None, None, seq])
+                        parts.append("\n")
+                        n += 1
+                        space = True
+                    continue
+                if action is _IGNORE:
+                    continue
+                if action is _GENERAL:
+                    self.n, self.space, self.seq = n, space, seq
+                    self.element(ch, tag)
+                    n, space, seq = self.n, self.space, self.seq
+                    continue
+                if action is None:
+                    if tag[0] == "-":
+                        continue
+                elif action is _CITE:
+                    cls = ch.attributes.get("class") or ""
+                    action = None if "unstyled" in cls or "quotation" in cls else "emphasis"
+                elif action is _SPAN:
+                    cls = ch.attributes.get("class")
+                    if not cls:
+                        action = None
+                    elif "smallcaps" in cls or cls == "sc":
+                        action = "smallcaps"
+                    else:
+                        action = "strong" if cls == "term" else None
+                if skip and ch.mem_id in skip:
+                    continue
+                if action is None:
+                    m = None
+                else:
+                    seq += 1
+                    m = [n, None, action, None, None, seq]
+                    opened.append(m)
+                stack.append((it, m))
+                it = ch.iter(include_text=True)
+                break
+            else:
+                if not stack:
+                    break
+                it, m = stack.pop()
+                if m is not None:
+                    if opened[-1] is m:
+                        opened.pop()
+                    else:
+                        opened.remove(m)
+                    m[1] = n
+                    marks.append(m)
+        self.n, self.space, self.seq = n, space, seq
+
+    def _walk_general(self, nodes) -> None:
+        parts = self.parts
+        pre = self.pre
+        for ch in nodes:
+            tag = ch.tag
+            if tag == "-text":
+                s = ch.text_content
+                if not s:
+                    continue
+                if not pre:
+                    self.text(s)
+                    continue
                 parts.append(s)
                 self.n += len(s)
-            elif tag == "br" and not pre and self.n and not self.space:  # the common <br>, inlined
-                self.seq += 1
-                self.marks.append([self.n, self.n, "linebreak", None, None, self.seq])
-                parts.append("\n")
-                self.n += 1
-                self.space = True
             elif tag[0] != "-":
                 self.element(ch, tag)
 
@@ -307,13 +427,14 @@ class Inline:
             return
         if tag in _SKIP:
             return
-        if self.ctx.skip and el.mem_id in self.ctx.skip:
+        ctx = self.ctx
+        if ctx.skip and el.mem_id in ctx.skip:
             return
         kind = None
         part = None
         if tag in _EMPHASIS:
             kind = "emphasis"
-            if tag == "cite" and not self.ctx.exact:
+            if tag == "cite" and not ctx.exact:
                 cls = el.attributes.get("class") or ""
                 if "unstyled" in cls or "quotation" in cls:
                     kind = None
@@ -333,14 +454,14 @@ class Inline:
             if cls:
                 if "smallcaps" in cls or cls == "sc":
                     kind = "smallcaps"
-                elif cls == "link" and self.ctx.exact and attrs.get("data-href") is not None:
+                elif cls == "link" and ctx.exact and attrs.get("data-href") is not None:
                     m = self._open("link", attrs.get("data-href"), attrs.get("data-part"))
                     self.walk_nodes(el.iter(include_text=True))
                     self._close(m)
                     return
-                elif cls == "term" and not self.ctx.exact:
+                elif cls == "term" and not ctx.exact:
                     kind = "strong"
-        elif tag == "q" and not self.ctx.exact:
+        elif tag == "q" and not ctx.exact:
             self.text("“")
             self.walk_nodes(el.iter(include_text=True))
             self.text("”")
@@ -353,7 +474,7 @@ class Inline:
         if kind is None:
             self.walk_nodes(el.iter(include_text=True))
             return
-        if self.ctx.exact:
+        if ctx.exact:
             part = el.attributes.get("data-part")
         m = self._open(kind, None, part)
         self.walk_nodes(el.iter(include_text=True))
@@ -432,8 +553,9 @@ class Inline:
     # -- result ---------------------------------------------------------------------------------
     def finish(self) -> tuple[str, tuple[Mark, ...]]:
         """The block's text and its marks (open marks closed at the end)."""
-        for m in list(self.open):
-            self._close(m)
+        if self.open:
+            for m in list(self.open):
+                self._close(m)
         parts = self.parts
         if parts and parts[-1][-1] in " \n":
             self._trim()
@@ -442,8 +564,13 @@ class Inline:
         if not marks:
             return text, ()
         if not self.ctx.exact:
-            marks = _merge_adjacent([m for m in marks if m[1] > m[0] or m[2] in ("noteref", "linebreak")])
-        marks.sort(key=_mark_order)
+            # Empty spans are dropped; spans of one kind that touch are joined (zero-width marks never).
+            zero = [m for m in marks if m[2] in _ZERO_KINDS]
+            if len(zero) < len(marks):
+                spans = [m for m in marks if m[1] > m[0] and m[2] not in _ZERO_KINDS]
+                marks = zero + _merge_adjacent(spans) if len(spans) > 1 else zero + spans
+        if len(marks) > 1:
+            marks.sort(key=_mark_order)
         return text, tuple([Mark(m[0], m[1], m[2], m[3], m[4]) for m in marks])
 
     def lead_anchor(self) -> str | None:

@@ -24,8 +24,8 @@ class IBlock:
     anchor: str | None = None
     style: str | None = None
     lead_link_id: str | None = None
-    images: int = 0
     label: str | None = None
+    break_lines: list[int] = field(default_factory=list)  # source line (from ``line``) after each "\n"
 
     def freeze(self) -> Block:
         kind = "section_break" if self.kind == "hr" else self.kind

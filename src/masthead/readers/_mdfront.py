@@ -43,22 +43,8 @@ _NAME_WORD = re.compile(
     r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|(?:[A-Z]\.){1,4}[A-Z]?\.?|[A-Z][a-z]?['’][A-Z][\w\-]*)$"
 )
 _NAME_PARTICLES = {
-    "de",
-    "du",
-    "da",
-    "di",
-    "del",
-    "della",
-    "der",
-    "den",
-    "van",
-    "von",
-    "la",
-    "le",
-    "y",
-    "ten",
-    "ter",
-}
+    "de", "du", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "y", "ten", "ter",
+}  # fmt: skip
 _NOT_NAME = {
     "archive", "archives", "internet", "marxists", "marxists'", "international", "communist", "party",
     "volume", "vol.", "part", "chapter", "index", "works", "section", "collected", "selected", "writings",
@@ -66,6 +52,7 @@ _NOT_NAME = {
 }  # fmt: skip
 _NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
 
+_SOURCE_KINDS = ("citation", "bad citation", "credit", "republished")  # lines that make a source block
 SOURCE_LABELS = ("Republished", "Rights", "Source")
 """The ``doc.info`` labels this reader gives to lines of the source block (besides "Part of")."""
 
@@ -115,12 +102,14 @@ def classify_source_line(plain: str, marked: str) -> str:
     return "rights" if _RIGHTS.search(plain) else "other"
 
 
-def _lines_of(b: IBlock) -> list[tuple[str, str]]:
-    """(plain, with **bold** markers) for each hard line of a paragraph."""
+def _lines_of(b: IBlock) -> list[tuple[str, str, int]]:
+    """(plain, with **bold** markers, source line) for each hard line of a paragraph."""
     out = []
     start = 0
     strong = [m for m in b.marks if m.kind == "strong"]
-    for end in [*(i for i, ch in enumerate(b.text) if ch == "\n"), len(b.text)]:
+    ends = [i for i, ch in enumerate(b.text) if ch == "\n"]
+    starts = [0, *b.break_lines] if len(b.break_lines) == len(ends) else [0] * (len(ends) + 1)
+    for k, end in enumerate([*ends, len(b.text)]):
         plain = b.text[start:end]
         cuts = []
         for m in strong:
@@ -131,7 +120,7 @@ def _lines_of(b: IBlock) -> list[tuple[str, str]]:
         for pos, tok in sorted(cuts, reverse=True):
             marked = marked[:pos] + tok + marked[pos:]
         if plain.strip():
-            out.append((plain.strip(), marked.strip()))
+            out.append((plain.strip(), marked.strip(), b.line + starts[k]))
         start = end + 1
     return out
 
@@ -284,31 +273,29 @@ def _source_block(blocks: list[IBlock], j: int, fr: _Front, warnings: list[Diagn
         k += 1
     closed = k < len(blocks) and blocks[k].kind == "hr" and k > j + 1
     paras = blocks[j + 1 : k]
-    lines = [(b, plain, marked) for b in paras for plain, marked in _lines_of(b)]
-    kinds = [classify_source_line(plain, marked) for _, plain, marked in lines]
+    lines = [line for b in paras for line in _lines_of(b)]
+    kinds = [classify_source_line(plain, marked) for plain, marked, _ in lines]
     if closed:
-        if not any(c in ("citation", "bad citation", "credit", "republished") for c in kinds):
+        if not any(c in _SOURCE_KINDS for c in kinds):
             return j + 1
         end = k + 1
     else:  # no closing rule: take the leading paragraphs made only of citation / credit lines
         n_para, pos = 0, 0
         for b in paras:
             count = len(_lines_of(b))
-            if count == 0 or any(
-                c not in ("citation", "bad citation", "credit", "republished") for c in kinds[pos : pos + count]
-            ):
+            if count == 0 or any(c not in _SOURCE_KINDS for c in kinds[pos : pos + count]):
                 break
             n_para, pos = n_para + 1, pos + count
         if n_para == 0:
             return j + 1
         lines, kinds, end = lines[:pos], kinds[:pos], j + 1 + n_para
-    for (b, plain, marked), kind in zip(lines, kinds, strict=True):
-        _source_line(b, plain, marked, kind, fr, warnings)
+    for (plain, marked, line), kind in zip(lines, kinds, strict=True):
+        _source_line(plain, marked, line, kind, fr, warnings)
     return end
 
 
 def _source_line(
-    b: IBlock, plain: str, marked: str, kind: str, fr: _Front, warnings: list[Diagnostic]
+    plain: str, marked: str, line: int, kind: str, fr: _Front, warnings: list[Diagnostic]
 ) -> None:
     if kind in ("citation", "bad citation") and fr.source == Source():
         try:
@@ -316,7 +303,7 @@ def _source_line(
         except (CitationError, ValueError) as exc:
             fr.source = Source(raw=plain)
             warnings.append(
-                Diagnostic(f"citation not understood ({exc}), kept as written: {plain[:60]!r}", b.line)
+                Diagnostic(f"citation not understood ({exc}), kept as written: {plain[:60]!r}", line)
             )
     elif kind == "credit":
         try:
@@ -331,7 +318,7 @@ def _source_line(
         fr.info.append(("Source", plain))
         if kind in ("other", "bad citation"):
             warnings.append(
-                Diagnostic(f"source line not recognised, kept as information: {plain[:60]!r}", b.line)
+                Diagnostic(f"source line not recognised, kept as information: {plain[:60]!r}", line)
             )
 
 

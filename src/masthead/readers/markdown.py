@@ -112,14 +112,14 @@ def _smart(s: str) -> str:
 class Inline:
     """The result of reading one inline token list: plain text, marks, and a little bookkeeping."""
 
-    __slots__ = ("text", "marks", "link_ids", "images", "span_id")
+    __slots__ = ("text", "marks", "link_ids", "span_id", "break_lines")
 
     def __init__(self) -> None:
         self.text = ""
         self.marks: list[Mark] = []
         self.link_ids: dict[int, str] = {}
-        self.images = 0
         self.span_id: str | None = None
+        self.break_lines: list[int] = []
 
 
 def read_inline(children: list[Token] | None) -> Inline:
@@ -127,6 +127,7 @@ def read_inline(children: list[Token] | None) -> Inline:
     out = Inline()
     parts: list[str] = []
     n = 0
+    src_line = 0
     marks = out.marks
     stack: list[tuple[str, int, str | None]] = []
     for t in children or ():
@@ -137,9 +138,12 @@ def read_inline(children: list[Token] | None) -> Inline:
             s = "\u00a0" if t.content == "\\ " else t.content
         elif tt == "softbreak":
             s = " "
+            src_line += 1
         elif tt == "hardbreak":
             marks.append(Mark(n, n, "linebreak"))
             s = "\n"
+            src_line += 1
+            out.break_lines.append(src_line)
         elif tt == "em_open" or tt == "strong_open":
             stack.append(("emphasis" if tt == "em_open" else "strong", n, None))
             continue
@@ -170,10 +174,11 @@ def read_inline(children: list[Token] | None) -> Inline:
                 joined = "".join(parts).rstrip(" ")
                 parts = [joined]
                 n = len(joined)
+                marks[:] = [_clamp(m, n) for m in marks]  # marks that covered the spaces end before them
+                stack = [(k, min(start, n), target) for k, start, target in stack]
             marks.append(Mark(n, n, "noteref", target=label, label=label))
             continue
-        elif tt == "image":
-            out.images += 1
+        elif tt == "image":  # pictures are not part of the text (their alt text neither)
             continue
         elif tt == "code_inline":
             s = t.content
@@ -181,6 +186,7 @@ def read_inline(children: list[Token] | None) -> Inline:
             if _BR.match(t.content.strip()):
                 marks.append(Mark(n, n, "linebreak"))
                 s = "\n"
+                out.break_lines.append(src_line)
             else:
                 continue
         else:  # footnote_anchor and anything a plugin adds without text
@@ -194,15 +200,13 @@ def read_inline(children: list[Token] | None) -> Inline:
         parts.append(s)
         n += len(s)
     out.text = "".join(parts)
-    if n != len(out.text):  # a note reference trimmed spaces: clamp what was recorded before it
-        out.marks = [_clamp(m, len(out.text)) for m in marks]
     return out
 
 
 def _clamp(m: Mark, size: int) -> Mark:
     if m.end <= size:
         return m
-    return Mark(min(m.start, size), size, m.kind, m.target, m.label)
+    return Mark(min(m.start, size), size, m.kind, m.target, m.label)  # an empty span is dropped later
 
 
 # -- blocks ------------------------------------------------------------------------------------------
@@ -227,8 +231,8 @@ def _line(tok: Token, offset: int) -> int:
 def _inline_block(kind: str, inl: Token, line: int, open_tok: Token | None = None) -> IBlock:
     r = read_inline(inl.children)
     b = IBlock(kind, line)
-    b.images = r.images
     b.text, b.marks, shift = finish_text(r.text, r.marks)
+    b.break_lines = r.break_lines
     b.lead_link_id = r.link_ids.get(shift) if r.link_ids else None
     if open_tok is not None and open_tok.attrs:
         if "id" in open_tok.attrs:
@@ -320,7 +324,7 @@ def convert(tokens: list[Token], lines: list[str], ctx: _Ctx, offset: int = 0) -
                 out.extend(_grid(cells, _line(t, offset), ctx))
             else:
                 b = _inline_block("paragraph", inl, _line(t, offset), t)
-                if b.text.strip("\\ ") or b.images:  # a lone "\\" is Pandoc's empty paragraph
+                if b.text.strip("\\ "):  # images are not kept; a lone "\\" is Pandoc's empty paragraph
                     out.append(b)
             i += 3
         elif tt == "heading_open":
@@ -329,10 +333,9 @@ def convert(tokens: list[Token], lines: list[str], ctx: _Ctx, offset: int = 0) -
         elif tt == "hr":
             src = lines[t.map[0]] if t.map and t.map[0] < len(lines) else ""
             j = i + 1
-            if _SIMPLE_RULE.match(src) and j + 3 < n and tokens[j].type == "paragraph_open":
+            if _SIMPLE_RULE.match(src) and j + 3 < n and tokens[j].type == "paragraph_open" and tokens[j].map:
                 close = tokens[j + 3]
                 if close.type == "hr" and close.map and _SIMPLE_RULE.match(lines[close.map[0]]):
-                    assert tokens[j].map is not None
                     a, e = tokens[j].map
                     b = IBlock("preformatted", _line(t, offset))
                     b.text = _simple_table(src, lines[a:e])
@@ -353,7 +356,7 @@ def convert(tokens: list[Token], lines: list[str], ctx: _Ctx, offset: int = 0) -
             ctx.depth -= 1
             if kind == "item" and b.children and b.children[0].kind == "paragraph":
                 first = b.children.pop(0)
-                b.text, b.marks, b.lead_link_id, b.images = first.text, first.marks, None, first.images
+                b.text, b.marks = first.text, first.marks
             if kind == "item" or b.children:  # an empty block quote says nothing
                 out.append(b)
             i = end + 1
@@ -415,6 +418,8 @@ def read(text: str, *, path: str = "") -> Parsed:
     if not isinstance(text, str):
         raise ReadError("expected decoded text, got " + type(text).__name__)
     ctx = _Ctx()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = tokenize(text)
     blocks = convert(tokens, text.split("\n"), ctx)
     doc = assemble(blocks, ctx.warnings, yaml_title=ctx.yaml_title)

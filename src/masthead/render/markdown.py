@@ -34,7 +34,15 @@ import json
 import re
 from dataclasses import replace
 
-from masthead.citation import CitationError, format_citation, format_credits, is_citation_line, parse_citation
+from masthead.citation import (
+    CitationError,
+    format_citation,
+    format_credits,
+    is_citation_line,
+    is_credit_line,
+    parse_citation,
+    parse_credits,
+)
 from masthead.model import Block, Document, Mark, Source
 from masthead.readers._mdblocks import finish_text
 from masthead.readers._mdfront import SOURCE_LABELS
@@ -218,7 +226,7 @@ def _flat(rendered: str) -> str:
 class _Writer:
     def __init__(self, doc: Document, width: int) -> None:
         self.width = width
-        self.env = tuple(n.id for n in doc.notes)
+        self.note_ids = tuple(n.id for n in doc.notes)
 
     def attrs(self, anchor: str | None, style: str | None) -> str:
         parts = []
@@ -229,11 +237,11 @@ class _Writer:
         return "{" + " ".join(parts) + "}" if parts else ""
 
     def heading(self, level: int, text: str, marks: tuple[Mark, ...] = (), attrs: str = "") -> str:
-        body = _flat(_inline(text.replace("\n", " "), marks, self.env)) if text else ""
+        body = _flat(_inline(text.replace("\n", " "), marks, self.note_ids)) if text else ""
         return ("#" * min(max(level, 1), 6) + " " + body + (" " + attrs if attrs else "")).rstrip()
 
     def para(self, text: str, marks: tuple[Mark, ...], width: int) -> list[str]:
-        return _wrap(_inline(text, marks, self.env), width)
+        return _wrap(_inline(text, marks, self.note_ids), width)
 
     def blocks(self, blocks: tuple[Block, ...], width: int) -> list[str]:
         out: list[str] = []
@@ -241,7 +249,8 @@ class _Writer:
         alt = False  # two lists in a row need different markers, or they read as one list
         for b in blocks:
             if b.kind == "list":
-                alt = not alt if prev is not None and prev.kind == "list" and prev.ordered == b.ordered else False
+                follows = prev is not None and prev.kind == "list" and prev.ordered == b.ordered
+                alt = not alt if follows else False
             lines = self.block(b, width, alt)
             if lines:
                 if out:
@@ -348,17 +357,18 @@ def _front(doc: Document, w: _Writer) -> list[str]:
         if label in SOURCE_LABELS:
             lines.append((value, ()))
         elif label != "Part of":
-            lines.append((f"{label}: {value}", ()))
+            line = f"{label}: {value}" if label else value
+            if is_credit_line(line) and set(parse_credits(line)) <= set(doc.credits):
+                continue  # another reader kept its credit line as information too
+            lines.append((line, ()))
     lines += [(line, ()) for line in format_credits(doc.credits)]
     out += [RULE, ""]
     if lines:
-        para = [ln for text, marks in lines for ln in [*_wrap(_inline(text, marks, w.env), w.width), None]]
         joined: list[str] = []
-        for ln in para[:-1]:
-            if ln is None:
-                joined[-1] += "\\"
-            else:
-                joined.append(ln)
+        for k, (text, marks) in enumerate(lines):
+            if k:
+                joined[-1] += "\\"  # one source line per hard line
+            joined += _wrap(_inline(text, marks, w.note_ids), w.width)
         out += [*joined, "", RULE, ""]
     else:
         out += [RULE, ""]

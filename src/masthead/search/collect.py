@@ -1,11 +1,13 @@
 """Collecting a search's results: counts and facets, the page of documents, their best passages.
 
-- :func:`aggregate` runs one tantivy aggregation over the matching rows: the number of rows, the number
-  of distinct documents (cardinality of ``doc_key``), and per facet value the number of distinct
-  documents (periodical, writer, entity; years from a histogram of ``date``; decades summed from years).
-- :func:`result_page` takes the top-scoring rows (or the oldest / newest), groups them by document in
-  rank order until the page is full, breaks equal scores by date, then reads the stored text of the
-  page's passages and the ``meta`` of its documents' title rows, and makes the snippets.
+- :func:`top_rows` counts the matching rows and takes the top-scoring ones (or the oldest / newest) in
+  one pass, grouped by document in rank order, equal scores broken by date.
+- :func:`facet_counts` runs one tantivy aggregation over the matching rows: periodical, writer, entity,
+  years (a histogram of ``date``) and decades (summed from years).
+- :func:`count_documents` counts (or, for large result sets, estimates from a sample) the distinct
+  documents among the matching rows.
+- :func:`result_page` reads the stored text of a page's passages and the ``meta`` of its documents'
+  title rows, and makes the snippets.
 - :func:`exclude_documents` turns a top-level ``-word`` into "documents without the word".
 """
 
@@ -20,44 +22,88 @@ from tantivy import Occur, Order, Query
 from masthead.search.compile import any_of
 from masthead.search.results import DocumentHit, FacetCount, Highlighter, Passage, format_date
 
-__all__ = ["aggregate", "result_page", "exclude_documents", "FACET_SIZE", "MAX_EXCLUDED_ROWS"]
+__all__ = [
+    "facet_counts",
+    "count_documents",
+    "top_rows",
+    "result_page",
+    "exclude_documents",
+    "FACET_SIZE",
+    "EXACT_DOCS_ROWS",
+]
 
 FACET_SIZE = {"periodical": 50, "writer": 50, "entity": 50}
 """How many values each facet lists (the most frequent)."""
 MAX_EXCLUDED_ROWS = 5000
+EXACT_DOCS_ROWS = 20_000
+"""Up to this many matching rows the document total counts every document; above, it samples."""
+SAMPLE_ROWS = 10_000
+"""The sample for the document total is the largest power-of-two share of documents expected to hold
+at most this many of the matching rows."""
 _DOCS = {"cardinality": {"field": "doc_key"}}
 
 
-def aggregate(searcher: tantivy.Searcher, q: Query, facets: bool) -> dict[str, Any]:
-    """``{"rows": matching rows, "docs": matching documents, "facets": {name: [FacetCount]}}``."""
-    spec: dict[str, Any] = {"docs": _DOCS, "rows": {"value_count": {"field": "doc_key"}}}
-    if facets:
-        for name, size in FACET_SIZE.items():
-            spec[name] = {"terms": {"field": f"{name}_raw", "size": size}, "aggs": {"docs": _DOCS}}
-        spec["year"] = {
-            "histogram": {"field": "date", "interval": 10000, "min_doc_count": 1},
-            "aggs": {"docs": _DOCS},
-        }
+def facet_counts(
+    searcher: tantivy.Searcher,
+    q: Query,
+    *,
+    unit: str = "passages",
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, list[FacetCount]]:
+    """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
+    (the most frequent values), year (from a histogram of ``date``) and decade (summed from years).
+
+    ``unit="passages"`` (the default) counts matching paragraphs per value: exact, and cheap (a counter
+    per value). ``unit="documents"`` counts distinct documents per value (HyperLogLog per value, so
+    within a few per cent) at several times the cost on large result sets. Facets named in ``skip``
+    (a field no document has values for) are listed empty without being counted.
+    """
+    per_value = {"aggs": {"docs": _DOCS}} if unit == "documents" else {}
+    spec: dict[str, Any] = {}
+    for name, size in FACET_SIZE.items():
+        if name not in skip:
+            spec[name] = {"terms": {"field": f"{name}_raw", "size": size}, **per_value}
+    spec["year"] = {"histogram": {"field": "date", "interval": 10000, "min_doc_count": 1}, **per_value}
     res = searcher.aggregate(q, spec)
-    rows = int(res["rows"]["value"] or 0)
-    out: dict[str, Any] = {"rows": rows, "docs": _count(res["docs"]), "facets": {}}
-    if not facets:
-        return out
+
+    def value(b: dict[str, Any]) -> int:
+        return _count(b["docs"]) if unit == "documents" else int(b["doc_count"])
+
+    out: dict[str, list[FacetCount]] = {}
     for name in FACET_SIZE:
-        counts = [FacetCount(str(b["key"]), _count(b["docs"])) for b in res[name]["buckets"]]
+        counts = [FacetCount(str(b["key"]), value(b)) for b in res[name]["buckets"]] if name in res else []
         counts.sort(key=lambda f: (-f.count, f.value))
-        out["facets"][name] = counts
+        out[name] = counts
     years: dict[int, int] = {}
     for b in res["year"]["buckets"]:
         y = int(b["key"]) // 10000
         if y > 0 and b["doc_count"]:
-            years[y] = years.get(y, 0) + _count(b["docs"])
+            years[y] = years.get(y, 0) + value(b)
     decades: dict[int, int] = {}
     for y, c in years.items():
         decades[y // 10 * 10] = decades.get(y // 10 * 10, 0) + c
-    out["facets"]["year"] = [FacetCount(str(y), c) for y, c in sorted(years.items())]
-    out["facets"]["decade"] = [FacetCount(f"{d}s", c) for d, c in sorted(decades.items())]
+    out["year"] = [FacetCount(str(y), c) for y, c in sorted(years.items())]
+    out["decade"] = [FacetCount(f"{d}s", c) for d, c in sorted(decades.items())]
     return out
+
+
+def count_documents(searcher: tantivy.Searcher, q: Query, rows: int) -> tuple[int, bool]:
+    """``(documents, estimated)``: how many distinct documents the ``rows`` matching rows belong to.
+
+    Up to :data:`EXACT_DOCS_ROWS` rows, every document is counted (HyperLogLog: exact for small sets,
+    within a few per cent above). Beyond, the count is estimated from the documents whose key falls in
+    the first 1/2^k of the key space, a random sample of documents (keys are hashes) expected to hold
+    about :data:`SAMPLE_ROWS` of the rows, times 2^k: a fraction of the cost of counting them all.
+    """
+    if rows <= EXACT_DOCS_ROWS:
+        res = searcher.aggregate(q, {"docs": _DOCS})
+        return min(rows, _count(res["docs"])), False
+    shift = 0
+    while rows >> shift > SAMPLE_ROWS:
+        shift += 1
+    spec = {"sample": {"filter": f"doc_key:[0 TO {1 << (64 - shift)}}}", "aggs": {"docs": _DOCS}}}
+    res = searcher.aggregate(q, spec)
+    return min(rows, _count(res["sample"]["docs"]) << shift), True
 
 
 def _count(metric: dict[str, Any]) -> int:
@@ -91,55 +137,61 @@ def _group(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> dict[int,
     return groups
 
 
+def top_rows(searcher: tantivy.Searcher, q: Query, sort: str, need: int) -> tuple[int, dict[int, Rows]]:
+    """``(matching rows, {doc_key: [(score, address)]})``: the first ``need`` documents (or more) in
+    result order, each with its rows in rank order. One pass counts and ranks; a second, wider one runs
+    only when the top rows held fewer than ``need`` documents."""
+    order = {"oldest": Order.Asc, "newest": Order.Desc}.get(sort)
+    k = max(need * 8, 80)
+
+    def run(k: int, count: bool) -> tantivy.SearchResult:
+        if order is None:
+            return searcher.search(q, k, count=count)
+        return searcher.search(q, k, count=count, order_by_field="date", order=order)
+
+    res = run(k, True)
+    total = res.count or 0
+    groups = _group(searcher, res.hits)
+    if len(groups) < need and len(res.hits) == k < total:
+        groups = _group(searcher, run(min(total, need * 200, 50_000), False).hits)
+    if order is None:
+        # equal scores (to 4 significant places) are broken by date, oldest first, undated last
+        keys = list(groups)
+        dates = searcher.fast_field_values("date", [groups[key][0][1] for key in keys])
+        rank = {
+            key: (-float(f"{groups[key][0][0]:.4g}"), d or 99_999_999)
+            for key, d in zip(keys, dates, strict=True)
+        }
+        groups = {key: groups[key] for key in sorted(keys, key=lambda key: rank[key])}
+    return total, groups
+
+
 def result_page(
     searcher: tantivy.Searcher,
     schema: tantivy.Schema,
     q: Query,
+    groups: dict[int, Rows],
     sort: str,
     limit: int,
     offset: int,
     per_doc: int,
     hl: Highlighter,
 ) -> list[DocumentHit]:
-    """The documents ``offset .. offset+limit`` of the results, each with up to ``per_doc`` passages."""
-    need = offset + limit
-    k = max(need * 3, 30)
-    order = {"oldest": Order.Asc, "newest": Order.Desc}.get(sort)
-    while True:
-        if order is None:
-            hits = searcher.search(q, k, count=False).hits
-        else:
-            hits = searcher.search(q, k, count=False, order_by_field="date", order=order).hits
-        groups = _group(searcher, hits)
-        if len(groups) >= need or len(hits) < k or k >= 50000:
-            break
-        k *= 4
-    keys = list(groups)
-    if order is None:
-        # equal scores (to 4 significant places) are broken by date, oldest first, undated last
-        first = [groups[key][0][1] for key in keys]
-        dates = searcher.fast_field_values("date", first)
-        rank = {
-            key: (-float(f"{groups[key][0][0]:.4g}"), d or 99999999)
-            for key, d in zip(keys, dates, strict=True)
-        }
-        keys.sort(key=lambda key: rank[key])
-    page = keys[offset:need]
+    """The documents ``offset .. offset+limit`` of ``groups`` (from :func:`top_rows`), each with up to
+    ``per_doc`` passages and its snippets."""
+    page = list(groups)[offset : offset + limit]
     if not page:
         return []
     in_page = any_of(schema, "doc_key", page)
-    if order is not None:
+    if sort != "relevance":
         # ordered by date: each document's best passages by score, among its own rows
         scoped = Query.boolean_query([(Occur.Must, q), (Occur.Must, in_page)])
         best = _group(searcher, searcher.search(scoped, len(page) * per_doc * 8, count=False).hits)
         groups = {key: best.get(key) or groups[key] for key in page}
     metas = _metas(searcher, schema, in_page, len(page))
-    out = []
-    for key in page:
-        meta = metas.get(key)
-        if meta is not None:
-            out.append(_hit(searcher, meta, groups[key][: per_doc + 1], per_doc, hl))
-    return out
+    return [
+        _hit(searcher, metas[key], groups[key][: per_doc + 1], per_doc, hl) for key in page if key in metas
+    ]
 
 
 def _metas(searcher: tantivy.Searcher, schema: tantivy.Schema, in_page: Query, n: int) -> dict[int, dict]:

@@ -14,6 +14,7 @@ reach tantivy as syntax; every tantivy call it makes takes analysed tokens.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ PREFIX_EXPANSION = 48
 FUZZY_WEIGHT = 0.7
 """Weight of a typo correction relative to a word as typed."""
 _MAX_CANDIDATES = 3
+MAX_PHRASE_VARIANTS = 8
+"""A phrase with more spelling combinations than this is searched with one regex phrase query."""
 
 
 @dataclass
@@ -265,10 +268,13 @@ class Compiler:
             if fname is None:
                 self.text_terms = True
         per_field = []
-        plain = all(len(s) == 1 for s in slots)
+        # spellings of the phrase: a few plain phrase queries beat one regex phrase query, which walks
+        # the term dictionary for every position
+        combos = [list(c) for c in itertools.islice(itertools.product(*slots), MAX_PHRASE_VARIANTS + 1)]
         for f, boost in self._fields(fname):
-            if plain:
-                q = Query.phrase_query(self.schema, f, [s[0] for s in slots])
+            if len(combos) <= MAX_PHRASE_VARIANTS:
+                qs = [Query.phrase_query(self.schema, f, c) for c in combos]
+                q = qs[0] if len(qs) == 1 else Query.boolean_query([(Occur.Should, x) for x in qs])
             else:
                 pats = [s[0] if len(s) == 1 else "(" + "|".join(s) + ")" for s in slots]
                 q = Query.regex_phrase_query(self.schema, f, pats)

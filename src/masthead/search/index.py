@@ -24,6 +24,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,13 @@ import tantivy
 from tantivy import Occur, Query
 
 from masthead.model import Document
-from masthead.search.collect import aggregate, exclude_documents, result_page
+from masthead.search.collect import (
+    count_documents,
+    exclude_documents,
+    facet_counts,
+    result_page,
+    top_rows,
+)
 from masthead.search.compile import VOCAB_FIELDS, Compiler, NameList, filter_queries
 from masthead.search.query import QueryError, parse_query
 from masthead.search.results import SearchResults
@@ -77,6 +84,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._dirty = False
         self._names: dict[str, NameList] = {}
+        self.last_rebuild: dict[str, float] = {}
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="masthead-search")
 
     # -- opening -------------------------------------------------------------------------------------
     @classmethod
@@ -127,6 +136,7 @@ class SearchIndex:
                 self._writer.wait_merging_threads()
                 self._writer = None
             self._vocab.close()
+            self._pool.shutdown(wait=True)
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -191,22 +201,37 @@ class SearchIndex:
         self, docs: Iterable[Document], *, entities: Mapping[str, Iterable[str]] | None = None
     ) -> int:
         """Replace the whole index by ``docs`` (streamed: memory stays within the writer's heap), commit,
-        merge, and rebuild the vocabulary. Returns the number of rows indexed."""
+        merge, and rebuild the vocabulary. Returns the number of rows indexed; the seconds each step
+        took are left in :attr:`last_rebuild` (``add``, ``commit``, ``merge``, ``vocabulary``)."""
         with self._lock:
+            clock = time.perf_counter()
+            stats: dict[str, float] = {}
+
+            def lap(name: str) -> None:
+                nonlocal clock
+                now = time.perf_counter()
+                stats[name] = now - clock
+                clock = now
+
             w = self._w()
             w.delete_all_documents()
             n = 0
             ents = entities or {}
             for doc in docs:
                 n += self._add_rows(w, doc, ents.get(doc.id, ()))
+            lap("add")
             w.commit()
+            lap("commit")
             w.wait_merging_threads()
+            lap("merge")
             self._writer = None
             self._index.reload()
             self._names.clear()
             self._vocab.clear()
             self._update_vocabulary()
+            lap("vocabulary")
             self._dirty = False
+            self.last_rebuild = stats
             return n
 
     def _update_vocabulary(self) -> int:
@@ -254,6 +279,7 @@ class SearchIndex:
         facets: bool = True,
         per_document: int = 2,
         fuzzy: bool = True,
+        facet_unit: str = "passages",
     ) -> SearchResults:
         """Search the archive. Any text gives results or raises :class:`QueryError` with a message for
         the reader (see :mod:`masthead.search.query` for the language).
@@ -261,9 +287,11 @@ class SearchIndex:
         ``filters``: exact facet values (``{"periodical": "Labor Action", "year": (1946, 1948)}``, see
         :func:`~masthead.search.compile.filter_queries`); ``sort``: ``relevance`` (ties broken by date,
         oldest first), ``oldest`` or ``newest``; ``limit`` / ``offset``: the page, in documents;
-        ``facets``: count matching documents by periodical, year, decade, writer and entity;
-        ``per_document``: best passages kept per document; ``fuzzy``: also search the nearest
-        vocabulary words for a word the archive does not contain.
+        ``facets``: count the matches by periodical, year, decade, writer and entity, in matching
+        paragraphs (``facet_unit="passages"``, exact and fast) or documents (``"documents"``, slower
+        at scale; see :func:`~masthead.search.collect.aggregate`); ``per_document``: best passages
+        kept per document; ``fuzzy``: also search the nearest vocabulary words for a word the archive
+        does not contain.
         """
         t0 = time.perf_counter()
         if sort not in SORTS:
@@ -272,6 +300,8 @@ class SearchIndex:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
         if not (0 <= offset <= MAX_OFFSET):
             raise QueryError(f"offset must be between 0 and {MAX_OFFSET}")
+        if facet_unit not in ("passages", "documents"):
+            raise QueryError(f"unknown facet unit {facet_unit!r}; use passages or documents")
         per_document = max(1, min(int(per_document), 10))
         node = parse_query(query)
         searcher = self._index.searcher()
@@ -294,44 +324,56 @@ class SearchIndex:
             musts += filt
             return musts[0] if len(musts) == 1 else Query.boolean_query([(Occur.Must, m) for m in musts])
 
+        browse = compiled.query is None or not compiled.text_terms
         try:
             q = full(compiled.query)
-            agg = aggregate(searcher, q, facets)
+            # Counting runs in worker threads (tantivy releases the GIL) while this one ranks the rows
+            # and makes the snippets: the latency is the longest of them, not their sum.
+            skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
+            fut_facets = (
+                self._pool.submit(facet_counts, searcher, q, unit=facet_unit, skip=skip) if facets else None
+            )
+            rows, groups = top_rows(searcher, q, sort, offset + limit)
             relaxed = False
-            if agg["rows"] == 0:
+            if rows == 0:
                 rq = compiled.relax()
                 if rq is not None:
                     q2 = full(rq)
-                    agg2 = aggregate(searcher, q2, facets)
-                    if agg2["rows"]:
-                        q, agg, relaxed = q2, agg2, True
-            hits = (
-                result_page(
-                    searcher, self._schema, q, sort, limit, offset, per_document, compiled.highlighter
-                )
-                if agg["rows"]
-                else []
+                    rows2, groups2 = top_rows(searcher, q2, sort, offset + limit)
+                    if rows2:
+                        q, rows, groups, relaxed = q2, rows2, groups2, True
+                        if fut_facets is not None:
+                            fut_facets.result()
+                            fut_facets = self._pool.submit(
+                                facet_counts, searcher, q, unit=facet_unit, skip=skip
+                            )
+            fut_docs = self._pool.submit(count_documents, searcher, q, rows) if rows and not browse else None
+            hits = result_page(
+                searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
             )
-        except QueryError:
-            raise
-        except Exception as exc:  # tantivy refused a query built from analysed tokens: report, not crash
+            docs, estimated = fut_docs.result() if fut_docs is not None else (rows, False)
+            facet_values = fut_facets.result() if fut_facets is not None else {}
+        except ValueError as exc:  # tantivy refused a query built from analysed tokens: report, not crash
+            if isinstance(exc, QueryError):
+                raise
             raise QueryError(f"the query could not be run: {exc}") from exc
         except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            if type(exc).__name__ != "PanicException":
                 raise
             raise QueryError(f"the query could not be run: {exc}") from exc
         did_you_mean = None
-        if compiled.replacements and (not agg["rows"] or compiled.corrections):
+        if compiled.replacements and (not rows or compiled.corrections):
             did_you_mean = _apply_replacements(query, compiled.replacements)
         return SearchResults(
             query=query,
             hits=hits,
-            total=agg["docs"],
-            total_passages=agg["rows"],
+            total=docs,
+            total_estimated=estimated,
+            total_passages=rows,
             offset=offset,
             limit=limit,
             sort=sort,
-            facets=agg["facets"],
+            facets=facet_values,
             corrections=compiled.corrections,
             did_you_mean=did_you_mean,
             relaxed=relaxed,

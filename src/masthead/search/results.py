@@ -241,7 +241,10 @@ class FacetCount:
 
 @dataclass
 class SearchResults:
-    """A page of results. ``total`` counts matching documents, ``total_passages`` matching paragraphs.
+    """A page of results. ``total_passages`` counts matching paragraphs (exactly); ``total`` counts
+    matching documents (within a few per cent; ``total_estimated`` is True when it was estimated from
+    a sample of documents, for large result sets: show it as "about"). Facet counts are passages
+    unless the search asked for documents.
 
     ``corrections`` maps a word not in the archive's vocabulary to the words searched instead;
     ``did_you_mean`` is the query with those words replaced (None when nothing was replaced or there is
@@ -262,16 +265,19 @@ class SearchResults:
     relaxed: bool = False
     highlighter: Highlighter = field(default_factory=Highlighter)
     elapsed_ms: float = 0.0
+    total_estimated: bool = False
 
     @property
     def has_more(self) -> bool:
-        return self.offset + len(self.hits) < self.total
+        """Whether a next page exists."""
+        return self.offset + len(self.hits) < self.total and len(self.hits) == self.limit
 
     def to_dict(self) -> dict:
         """A JSON-ready form (for the API and ``--format json``)."""
         return {
             "query": self.query,
             "total": self.total,
+            "total_estimated": self.total_estimated,
             "total_passages": self.total_passages,
             "offset": self.offset,
             "limit": self.limit,
