@@ -180,9 +180,7 @@ def bench_ingest(paras: list[str], n_docs: int) -> None:
         t = time.perf_counter() - t0
         print(f"  re-ingest    : {n_docs / t:8.0f} docs/s  ({report.counts['unchanged']} unchanged)")
         store.close()
-        print(
-            f"  archive size : {(tmp / 'bench.db').stat().st_size / 1048576:.0f} MB; peak RSS {rss_mb():.0f} MB"
-        )
+        print(f"  archive size : {(tmp / 'bench.db').stat().st_size / 1048576:.0f} MB; peak RSS {rss_mb():.0f} MB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -192,9 +190,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=20000, help="synthetic articles to ingest (default 20000)")
     ap.add_argument("--skip-ingest", action="store_true", help="parse throughput only")
     args = ap.parse_args()
-    print(
-        f"masthead ingest benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpus, one core used)\n"
-    )
+    print(f"masthead ingest benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpus, one core used)\n")
     paras = real_paragraphs()
     bench_parse(paras)
     if not args.skip_ingest:

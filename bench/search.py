@@ -62,12 +62,8 @@ PERIODICALS = [
     "International Socialism",
     "Socialist Review",
 ]
-FIRST = (
-    "James Max Rosa Leon Hal Ernest Tony Duncan Albert Jack Natalia Rae Joseph Karl Frederick Daniel".split()
-)
-_STOP = set(
-    "the of and to a in that is it for as was with be by on not are this which but from or an".split()
-)
+FIRST = "James Max Rosa Leon Hal Ernest Tony Duncan Albert Jack Natalia Rae Joseph Karl Frederick Daniel".split()
+_STOP = set("the of and to a in that is it for as was with be by on not are this which but from or an".split())
 
 
 def rss_mb() -> float:
@@ -148,9 +144,7 @@ class Synth:
         paras = corpus_paragraphs()
         self.model = Markov(paras)
         self.pool = [self.model.sentence(rng) for _ in range(pool)]
-        caps = sorted(
-            {w.strip(",.;:()'’\"") for p in paras for w in p.split() if w[:1].isupper() and len(w) > 4}
-        )
+        caps = sorted({w.strip(",.;:()'’\"") for p in paras for w in p.split() if w[:1].isupper() and len(w) > 4})
         caps = [c for c in caps if c.isalpha()]
         self.writers = [f"{rng.choice(FIRST)} {rng.choice(caps)}" for _ in range(400)]
         self.seed = seed
@@ -167,9 +161,7 @@ class Synth:
             blocks = []
             for j in range(k):
                 if j and rng.random() < 0.05:
-                    blocks.append(
-                        Block("heading", " ".join(rng.choice(pool).split()[:4]).strip(".,;:"), level=4)
-                    )
+                    blocks.append(Block("heading", " ".join(rng.choice(pool).split()[:4]).strip(".,;:"), level=4))
                 else:
                     blocks.append(Block("paragraph", " ".join(rng.choices(pool, k=rng.randint(1, 7)))))
             n += len(blocks)
@@ -297,9 +289,19 @@ def main() -> None:
     else:
         rss0 = rss_mb()
         ix = SearchIndex.open(path, reset=True, heap=args.heap * 1_000_000, threads=args.threads)
+        marks: list[str] = []
+
+        def watched(docs: Iterator[Document]) -> Iterator[Document]:
+            seen, step = 0, max(1, args.paragraphs // 5)
+            for d in docs:
+                seen += len(d.blocks)
+                if seen // step > len(marks):
+                    marks.append(f"{seen:,}: {rss_mb():.0f} MB")
+                yield d
+
         with PeakRSS() as peak:
             t = time.perf_counter()
-            n_rows = ix.rebuild(synth.documents(args.paragraphs))
+            n_rows = ix.rebuild(watched(synth.documents(args.paragraphs)))
             t_build = time.perf_counter() - t
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in ix.last_rebuild.items())
         size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
@@ -309,6 +311,7 @@ def main() -> None:
         print(f"  {net:.1f} MB/s net of generation (target >= 20)")
         print(f"  steps: {steps} (generation runs inside 'add')")
         print(f"memory while indexing: {rss0:.0f} MB before, peak {peak.peak:.0f} MB (heap {args.heap} MB)")
+        print(f"  resident memory after N paragraphs: {'; '.join(marks)}")
         print(f"index size: {size:,.0f} MB on disk ({size / mb:.2f}x the text), vocabulary {vsize:.1f} MB")
 
     rng = random.Random(11)
@@ -342,9 +345,7 @@ def main() -> None:
         t = time.perf_counter()
         bare(q, f)
         times["bare"].append((time.perf_counter() - t) * 1000)
-    print(
-        f"\nqueries: {len(mix)} ({', '.join(f'{k} {len(v)}' for k, v in per_kind.items())}); {hits} with hits"
-    )
+    print(f"\nqueries: {len(mix)} ({', '.join(f'{k} {len(v)}' for k, v in per_kind.items())}); {hits} with hits")
     print(report("Masthead search (facets+snippets)", times["masthead"]))
     print(report("Masthead search without facets", times["nofacets"]))
     print(report("bare tantivy top 10", times["bare"]))
@@ -353,6 +354,14 @@ def main() -> None:
     print(f"{'ratio Masthead / bare':34s} p50 {r50:6.2f}x     p95 {r95:6.2f}x   (target <= 3x)")
     for kind, ms in per_kind.items():
         print(report(f"  Masthead, {kind}", ms))
+
+    # related articles
+    ms = []
+    for i in range(20):
+        t = time.perf_counter()
+        ix.related(f"synthetic/{i * 997 % max(1, docs)}", limit=5)
+        ms.append((time.perf_counter() - t) * 1000)
+    print(report("related articles (20 documents)", ms))
 
     # spelling folding: query-time cost (what is done) and index-time cost in Python (not done)
     an = ix._analyzer

@@ -337,6 +337,21 @@ def test_other_format_is_refused(tmp_path: Path) -> None:
     (tmp_path / "other" / "notes.txt").write_text("mine")
     with pytest.raises(SearchIndexError, match="not a Masthead search index"):
         SearchIndex.open(tmp_path / "other")
+    with pytest.raises(SearchIndexError, match="not a Masthead search index"):
+        SearchIndex.open(tmp_path / "other" / "notes.txt")
+
+
+def test_failed_rebuild_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    def broken():
+        yield ARCHIVE[0]
+        raise RuntimeError("store went away")
+
+    with SearchIndex.open(tmp_path / "i") as index:
+        index.rebuild(ARCHIVE[1:3])
+        with pytest.raises(RuntimeError):
+            index.rebuild(broken())
+        index.commit()
+        assert sorted(ids(index.search(""))) == ["mil/1941/wages", "ni/1938/jaures"]
 
 
 # -- rows and deep links -----------------------------------------------------------------------------
@@ -395,3 +410,46 @@ def test_related_articles(tmp_path: Path) -> None:
         assert [d for d, _ in index.related("c", limit=3)][0] == "d"
         assert "a" not in [d for d, _ in index.related("a")]
         assert index.related("missing") == []
+
+
+def test_words_close_together_outrank_scattered_words(tmp_path: Path) -> None:
+    docs = [
+        doc("scattered", "One", "The general mood was calm; a strike seemed far off, said the committee."),
+        doc("together", "Two", "Then the committee called the general strike at noon."),
+    ]
+    with SearchIndex.open(tmp_path / "i") as index:
+        index.rebuild(docs)
+        assert ids(index.search("committee general strike")) == ["together", "scattered"]
+
+
+def test_entities_are_a_field_and_a_facet(tmp_path: Path) -> None:
+    with SearchIndex.open(tmp_path / "i") as index:
+        index.add(ARCHIVE[0], entities=["United Mine Workers", "John L. Lewis"])
+        index.add(ARCHIVE[1], entities=["John L. Lewis"])
+        index.add(ARCHIVE[2])
+        index.commit()
+        assert set(ids(index.search('entity:"john l lewis"'))) == {"la/1948/strike", "mil/1941/wages"}
+        assert ids(index.search("entity:mine")) == ["la/1948/strike"]
+        res = index.search("the", facet_unit="documents")
+        assert {f.value: f.count for f in res.facets["entity"]} == {"John L. Lewis": 2, "United Mine Workers": 1}
+        assert ids(index.search("the", filters={"entity": "United Mine Workers"})) == ["la/1948/strike"]
+
+
+def test_document_total_is_estimated_from_a_sample_for_large_results(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import masthead.search.collect as collect
+
+    exact = ix.search("the")
+    assert not exact.total_estimated and exact.total == len(ARCHIVE)
+    monkeypatch.setattr(collect, "EXACT_DOCS_ROWS", 1)
+    monkeypatch.setattr(collect, "SAMPLE_ROWS", 1)
+    sampled = ix.search("the")
+    assert sampled.total_estimated
+    rows, shift = sampled.total_passages, 0
+    while rows >> shift > 1:
+        shift += 1
+    # documents counted in a 1/2**shift share of the key space, times 2**shift (at most the rows)
+    assert sampled.total % (1 << shift) == 0 or sampled.total == rows
+    assert 0 <= sampled.total <= rows
+    assert ids(sampled) == ids(exact)

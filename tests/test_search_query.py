@@ -198,9 +198,7 @@ def test_highlighter_marks_whole_words_folded() -> None:
 
 
 def test_highlighter_phrase_prefix_and_joining() -> None:
-    h = Highlighter(
-        frozenset({"strike"}), ("organi",), ((frozenset({"labor", "labour"}), frozenset({"party"})),)
-    )
+    h = Highlighter(frozenset({"strike"}), ("organi",), ((frozenset({"labor", "labour"}), frozenset({"party"})),))
     text = "The Labour Party organised a strike; the labour movement, the party."
     # the phrase is marked only where whole; adjacent marked words join into one mark
     assert h.mark(text) == (

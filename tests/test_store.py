@@ -463,8 +463,8 @@ def test_newer_schema_is_refused(tmp_path):
 def test_previous_version_is_upgraded(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    assert mig.migrate(conn, target=mig.LATEST - 1) == 0
-    assert mig.user_version(conn) == mig.LATEST - 1 == 1
+    assert mig.migrate(conn, target=1) == 0
+    assert mig.user_version(conn) == 1
     doc = make_doc()
     now = "2020-01-01T00:00:00.000000Z"
     # A version-1 database with one document in it, written with version 1's SQL.
@@ -493,6 +493,8 @@ def test_previous_version_is_upgraded(tmp_path):
         assert [i.label for i in s.issues("labor-action")] == ["Vol. 12 No. 10, 8 March 1948"]
         indexes = {r[0] for r in s._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert "documents_by_periodical" in indexes
+        # version 3 queued the existing document for the search index
+        assert [(c.document_id, c.op) for c in s.changes_since(0)] == [(doc.id, "upsert")]
 
 
 def test_failed_migration_is_rolled_back(tmp_path, monkeypatch):
@@ -623,3 +625,38 @@ def test_labels():
     assert issue_label(None, 10, "1948-03") == "No. 10, March 1948"
     assert issue_label(3, None, None) == "Vol. 3"
     assert issue_label(None, None, None) == "Undated"
+
+
+def test_change_feed_records_saves_and_deletes_in_order(tmp_path):
+    with SQLiteStore(str(tmp_path / "a.db")) as s:
+        a, b = make_doc(), make_doc().replace(id="other/doc", title="Other")
+        s.save(a)
+        s.save(b)
+        s.save(a)  # unchanged: no change queued
+        s.save(a.replace(title="Retitled"))
+        s.delete(b.id)
+        changes = s.changes_since(0)
+        assert [(c.document_id, c.op, c.revision) for c in changes] == [
+            (a.id, "upsert", 1),
+            (b.id, "upsert", 1),
+            (a.id, "upsert", 2),
+            (b.id, "delete", None),
+        ]
+        assert [c.seq for c in s.changes_since(changes[1].seq)] == [c.seq for c in changes[2:]]
+        assert s.prune_changes(changes[-1].seq) == 4
+        assert s.changes_since(0) == [] and s.last_change() == changes[-1].seq
+        assert [d.id for d in s.iter_documents(batch=1)] == [a.id]
+
+
+def test_failed_save_queues_no_change(tmp_path, monkeypatch):
+    with SQLiteStore(str(tmp_path / "a.db")) as s:
+        s.save(make_doc())
+        before = s.changes_since(0)
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("crash after the change was queued")
+
+        monkeypatch.setattr(s, "_prune", boom)
+        with pytest.raises(RuntimeError):
+            s.save(make_doc().replace(title="New title"))
+        assert s.changes_since(0) == before

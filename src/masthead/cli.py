@@ -7,8 +7,10 @@ line where there is one, with a non-zero exit code; never a traceback.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -166,11 +169,10 @@ def ingest(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for parsing.")] = 1,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest file to read, in MiB.")] = 10,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")
-    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")] = False,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="Bring the search index up to date.")] = True,
 ) -> None:
-    """Store transcriptions in an archive, creating it if needed.
+    """Store transcriptions in an archive, creating it if needed, and update its search index.
 
     Each file becomes a document: new, changed (a new revision; the old one is kept), unchanged (same
     content), or failed (with the reason). One bad file never stops the batch; the exit code is 1
@@ -213,6 +215,8 @@ def ingest(
 
         try:
             report = ingest_paths(store, paths, max_bytes=int(max_size * 1048576), jobs=jobs, on_file=on_file)
+            if index:
+                update_index(store, archive)
         finally:
             store.close()
     c = report.counts
@@ -288,6 +292,109 @@ def show(
     sys.stdout.write(render(doc, format.value).rstrip("\n") + "\n")
 
 
+def update_index(store, archive: str) -> None:  # noqa: ANN001
+    """Apply the store's pending changes to the archive's search index (creating it if needed)."""
+    from masthead.search import SearchIndex, SearchIndexError
+    from masthead.search.sync import index_path_for, sync
+
+    try:
+        with SearchIndex.open(index_path_for(archive)) as ix:
+            sync(store, ix)
+    except SearchIndexError as exc:
+        err.print(f"masthead: warning: search index not updated ({exc}); run: masthead reindex", markup=False)
+
+
+class SortOrder(StrEnum):
+    relevance = "relevance"
+    oldest = "oldest"
+    newest = "newest"
+
+
+_MARKED = re.compile(r"<mark>(.*?)</mark>")
+
+
+def snippet_for_terminal(snippet: str) -> str:
+    """An escaped HTML snippet with <mark> hits as Rich markup (reverse video)."""
+    parts = _MARKED.split(snippet)
+    return "".join(
+        f"[reverse]{escape(html.unescape(p))}[/reverse]" if i % 2 else escape(html.unescape(p))
+        for i, p in enumerate(parts)
+    )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to find (see below).", show_default=False)],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="Articles per page.")] = 10,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many articles.")] = 0,
+    sort: Annotated[SortOrder, typer.Option(help="Order of results.")] = SortOrder.relevance,
+) -> None:
+    """Search the archive's full text.
+
+    Words match anywhere (case, accents and British/American spellings folded); "an exact phrase";
+    AND / OR / NOT or -word; prefix*; and filters: writer:NAME, periodical:NAME, year:1948 or
+    year:1946..1948, title:WORD.
+
+    Example: masthead search '"third camp" year:1946..1950' --limit 5
+    """
+    from masthead.search import QueryError, SearchIndex, SearchIndexError
+    from masthead.search.sync import index_path_for, is_stale, sync
+
+    store = open_archive(archive)
+    try:
+        with SearchIndex.open(index_path_for(archive)) as ix:
+            if is_stale(store, ix):
+                sync(store, ix)
+            results = ix.search(query, sort=sort.value, limit=limit, offset=offset)
+    except QueryError as exc:
+        raise fail(f"cannot understand the query: {exc}", code=2) from None
+    except SearchIndexError as exc:
+        raise fail(f"{exc}; rebuild it with: masthead reindex --archive {archive}") from None
+    finally:
+        store.close()
+    if format is ListFormat.json:
+        sys.stdout.write(json.dumps(results.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    for hit in results.hits:
+        line = " · ".join(x for x in (", ".join(hit.writers), hit.periodical or "", hit.date or "") if x)
+        out.print(f"[bold]{escape(hit.title)}[/bold]  {escape(line)}")
+        for p in hit.passages:
+            out.print(f"  {escape(hit.doc_id)}#{escape(p.anchor)}: {snippet_for_terminal(p.snippet)}")
+    total = f"about {results.total}" if results.total_estimated else str(results.total)
+    err.print(f"{total} articles", markup=False)
+    if results.did_you_mean:
+        err.print(f"did you mean: {results.did_you_mean}", markup=False)
+
+
+@app.command()
+def reindex(archive: ArchiveOpt = DEFAULT_ARCHIVE) -> None:
+    """Rebuild the search index from the stored documents.
+
+    Ingest keeps the index up to date by itself; rebuild after deleting the index folder
+    (ARCHIVE.index) or upgrading Masthead.
+
+    Example: masthead reindex --archive archive.db
+    """
+    import time
+
+    from masthead.search import SearchIndex, SearchIndexError
+    from masthead.search.sync import index_path_for
+    from masthead.search.sync import reindex as rebuild
+
+    store = open_archive(archive)
+    t0 = time.perf_counter()
+    try:
+        with SearchIndex.open(index_path_for(archive), reset=True) as ix, err.status("rebuilding the search index"):
+            n = rebuild(store, ix)
+    except SearchIndexError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
+    err.print(f"{index_path_for(archive)}: {n} documents indexed in {time.perf_counter() - t0:.1f} s", markup=False)
+
+
 @app.command()
 def serve(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
@@ -300,15 +407,24 @@ def serve(
     """
     import uvicorn
 
+    from masthead.search import SearchIndex, SearchIndexError
+    from masthead.search.sync import index_path_for
     from masthead.web.app import create_app
 
     store = open_archive(archive)
+    try:
+        index = SearchIndex.open(index_path_for(archive))
+    except SearchIndexError as exc:
+        err.print(f"masthead: warning: search disabled ({exc}); run: masthead reindex", markup=False)
+        index = None
     err.print(f"Serving {archive} at http://{host}:{port}/  (Ctrl+C to stop)", markup=False)
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, index=index), host=host, port=port, log_level="warning")
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port") from None
     finally:
+        if index is not None:
+            index.close()
         store.close()
 
 

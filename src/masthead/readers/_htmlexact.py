@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from masthead.model import Block, Credit, Document, Note, Source, make_document_id
+from masthead.model import Block, Credit, Document, Note, Provenance, Source, make_document_id
 from masthead.readers import Diagnostic, ReadError
 from masthead.readers._htmlinline import BLOCK_TAGS, Inline, InlineContext, note_label
 
@@ -187,8 +187,10 @@ class _Exact:
         return Note(id=div.attributes.get("id") or "", label=label, blocks=tuple(blocks))
 
 
-def read_exact(tree: LexborHTMLParser, header: LexborNode, stem: str) -> tuple[Document, list[Diagnostic]]:
-    """The document a :func:`~masthead.render.html.to_html` page holds."""
+def read_exact(
+    tree: LexborHTMLParser, header: LexborNode, stem: str, provenance: Provenance | None = None
+) -> tuple[Document, list[Diagnostic]]:
+    """The document a :func:`~masthead.render.html.to_html` page holds (with ``provenance`` given)."""
     ctx = InlineContext(exact=True)
     ex = _Exact(ctx)
     writers = tuple(_plain(ctx, s) for s in header.css("h2.writers span.writer"))
@@ -229,4 +231,4 @@ def read_exact(tree: LexborHTMLParser, header: LexborNode, stem: str) -> tuple[D
     )
     meta = tree.css_first('meta[name="masthead-id"]')
     doc_id = (meta.attributes.get("content") or "") if meta is not None else ""
-    return doc.replace(id=doc_id or make_document_id(doc, fallback=stem)), []
+    return doc.replace(id=doc_id or make_document_id(doc, fallback=stem), provenance=provenance or Provenance()), []

@@ -32,6 +32,11 @@ _PAREN_DATE = re.compile(rf"^\((?=[^()]*\b{_YEAR}\b)[^()]{{4,80}}\)\.?$")
 _BY = re.compile(r"^by\s+(.{3,80})$", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"^\s*(?:MIA|ETOL|EROL|Marxists Internet Archive)\s*:", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s|:·•,.;\-–—\[\]()/>»«]+")
+
+
+def _separators_only(text: str) -> bool:
+    """True when ``text`` is empty or only separators (stops at the first other character)."""
+    return not text or _SEPARATORS.fullmatch(text) is not None
 _PARTICLES = frozenset(
     "de da di del della der den van von ter ten la le du dos das y e bin ibn al el st.".split()
 )
@@ -104,7 +109,7 @@ def content_lines(text: str, marks: tuple[Mark, ...]) -> list[str]:
         pos = end + 1
         if links and any(s < end and e > start for s, e in links):
             bare = "".join(ch for i, ch in enumerate(line, start) if not any(s <= i < e for s, e in links))
-            if not _SEPARATORS.sub("", bare):
+            if _separators_only(bare):
                 continue
         if line.strip():
             out.append(line.strip())
@@ -113,6 +118,8 @@ def content_lines(text: str, marks: tuple[Mark, ...]) -> list[str]:
 
 def links_only(text: str, marks: tuple[Mark, ...]) -> bool:
     """True when a block's text is only links and separators, with 2+ links or a "|" ("Index | Next")."""
+    if not marks:
+        return False
     links = [(m.start, m.end) for m in marks if m.kind == "link"]
     if not links or (len(links) < 2 and "|" not in text):
         return False
@@ -123,7 +130,7 @@ def links_only(text: str, marks: tuple[Mark, ...]) -> bool:
             bare.append(text[pos:s])
         pos = max(pos, e)
     bare.append(text[pos:])
-    return not _SEPARATORS.sub("", "".join(bare))
+    return _separators_only("".join(bare))
 
 
 def nav_like(el: LexborNode) -> bool:
@@ -135,7 +142,7 @@ def nav_like(el: LexborNode) -> bool:
     rest = total
     for a in links:
         rest = rest.replace(a.text(), "", 1)
-    return not _SEPARATORS.sub("", rest) and (len(links) >= 2 or "|" in total)
+    return _separators_only(rest) and (len(links) >= 2 or "|" in total)
 
 
 def _clean_value(text: str) -> str:
@@ -286,8 +293,20 @@ class FrontMatter:
 
     def _meta_writers(self, tree: LexborHTMLParser, credits: list[Credit]) -> list[str]:
         """Writers from ``meta name=author``, unless it names a transcriber (ETOL puts archivists there)."""
-        meta = tree.css_first('meta[name="author"]') or tree.css_first('meta[name="Author"]')
-        content = (meta.attributes.get("content") or "") if meta is not None else ""
+        # The first meta name=author, else the first name=Author (as the selectors
+        # 'meta[name="author"]', 'meta[name="Author"]' would find them, without two scans of the page).
+        content = ""
+        fallback = None
+        for meta in tree.tags("meta"):
+            attrs = meta.attributes
+            name = attrs.get("name")
+            if name == "author":
+                content = attrs.get("content") or ""
+                break
+            if name == "Author" and fallback is None:
+                fallback = attrs.get("content") or ""
+        else:
+            content = fallback or ""
         names = split_names(" ".join(content.split())) if content else None
         if not names:
             return []

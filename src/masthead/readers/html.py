@@ -56,6 +56,7 @@ from masthead.readers._htmlinline import (
     NOTE_LABEL,
     Inline,
     InlineContext,
+    new_block,
     note_label,
     simple_text,
 )
@@ -63,7 +64,7 @@ from masthead.readers._htmlinline import (
 __all__ = ["read"]
 
 _HREF_FRAG = re.compile(r"""href\s*=\s*["']?#([^"'\s>]+)""")
-_HREF_FRAG_UPPER = re.compile(r"""(?:HREF|Href)\s*=\s*["']?#([^"'\s>]+)""")
+_HREF_FRAG_UPPER = re.compile(r"""H(?:REF|ref)\s*=\s*["']?#([^"'\s>]+)""")
 _NAV_CLASSES = frozenset(
     "footer linkback skip next prev previous nav navigation breadcrumb breadcrumbs toplink back".split()
 )
@@ -75,6 +76,13 @@ _DROP = frozenset(
     """script style noscript template iframe object embed svg nav img map form input select textarea button
     head title meta link br audio video canvas colgroup col""".split()
 )
+# How events() treats each tag (tags not listed are inline; "-comment" and the like are skipped).
+_TEXT, _ANCHOR, _BLOCK, _DROPPED, _ITEM, _FLATTEN, _QUOTE = range(7)
+_EVENT_KIND: dict[str, int] = {"-text": _TEXT, "a": _ANCHOR}
+_EVENT_KIND.update(dict.fromkeys(BLOCK_TAGS, _BLOCK))
+_EVENT_KIND.update(dict.fromkeys(_CONTAINERS & BLOCK_TAGS, _FLATTEN))
+_EVENT_KIND.update({"li": _ITEM, "dt": _ITEM, "dd": _ITEM, "blockquote": _QUOTE})
+_EVENT_KIND.update(dict.fromkeys(_DROP, _DROPPED))
 _PLAIN_CLASSES = frozenset({"", "fst", "indentb", "quoteb", "quote", "sig", "pagenoted", "indent", "date"})
 _BLOCK_SELECTOR = "p, div, table, ul, ol, blockquote, h1, h2, h3, h4, h5, h6, hr, pre"
 _NOTE_CLASSES = frozenset({"information", "fst", "note", "endnote", "footnote", "notes"})
@@ -100,10 +108,11 @@ class _Body:
         self.blocks: list = []
         self.notes: list = []
         self.state = "pre"  # pre -> post (title found) -> body
-        self.has_h1 = tree.body.css_first("h1") is not None
+        self.has_h1 = bool(tree.tags("h1"))  # an h1 is always in the body (the parser moves it there)
+        # Two regex scans of the page (each with a literal prefix) beat one with alternatives, and a scan
+        # for HREF/Href costs as much as the regex that finds nothing without them.
         self.frag_targets = set(_HREF_FRAG.findall(text))
-        if "HREF" in text or "Href" in text:
-            self.frag_targets.update(_HREF_FRAG_UPPER.findall(text))
+        self.frag_targets.update(_HREF_FRAG_UPPER.findall(text))
         self.pending_anchors: list[str] = []
         self.pending_break: object | None = None  # a section_break Block waiting for a following block
         self.pending_heading = None  # a "Notes" heading waiting to see whether notes follow
@@ -139,28 +148,31 @@ class _Body:
         if out is None:
             out = []
         run: list[LexborNode] = []
+        kinds = _EVENT_KIND
         for ch in node.iter(include_text=True):
             tag = ch.tag
-            if tag == "-text":
+            kind = kinds.get(tag)
+            if kind == _TEXT:
                 if run or not ch.text_content.isspace():
                     run.append(ch)
                 continue
-            if tag[0] == "-":
-                continue
-            if tag in BLOCK_TAGS or tag in _DROP:
+            if kind is not None and kind != _ANCHOR:  # a block-level tag
                 if run:
                     out.append(("inline", run, None))
                     run = []
-                if tag in _DROP:
+                if kind == _BLOCK:
+                    out.append(("el", ch, tag))
+                elif kind == _DROPPED:
                     continue
-                if tag in _CONTAINERS and (tag != "blockquote" or ch.css_first(_FRAME) is not None):
-                    if tag == "li" or tag == "dt" or tag == "dd":
-                        out.append(("el", ch, "p-like"))
-                    else:
-                        self.events(ch, out)
+                elif kind == _ITEM:
+                    out.append(("el", ch, "p-like"))
+                elif kind == _FLATTEN or ch.css_first(_FRAME) is not None:  # a quote framing the page
+                    self.events(ch, out)
                 else:
                     out.append(("el", ch, tag))
-            elif tag == "a" and (ch.first_child is None or not ch.text().strip()):
+            elif tag[0] == "-":
+                continue
+            elif kind == _ANCHOR and (ch.first_child is None or not ch.text().strip()):
                 attrs = ch.attributes
                 name = attrs.get("name") or attrs.get("id")
                 if name and not attrs.get("href") and not run:
@@ -208,7 +220,7 @@ class _Body:
             if simple is not None and not (simple[1] and simple[1] in self.frag_targets):
                 text, lead, trail = simple
                 if text:
-                    block = Block("paragraph", text, style=cls or None, anchor=self.take_anchor(lead))
+                    block = new_block("paragraph", text, (), None, False, (), cls or None, self.take_anchor(lead))
                     if self.note_open:
                         self.note_block(block)
                     else:
@@ -260,7 +272,7 @@ class _Body:
             if self.front_paragraph(text, el):
                 self.pending_anchors.extend(trail)
                 return
-        block = Block("paragraph", text, marks, style=style or None, anchor=self.take_anchor(lead))
+        block = new_block("paragraph", text, marks, None, False, (), style or None, self.take_anchor(lead))
         if self.note_open:
             self.note_block(block)
         else:
@@ -318,7 +330,7 @@ class _Body:
                 return
             self.state = "body"
         self.finish_note()
-        block = Block("heading", text, marks, level=level, anchor=self.take_anchor(lead))
+        block = new_block("heading", text, marks, level, False, (), None, self.take_anchor(lead))
         if _NOTES_HEADING.match(text):
             if self.pending_heading is not None:
                 self.emit(self.pending_heading)
@@ -382,7 +394,7 @@ class _Body:
         text, marks = self.inline(el).finish()
         if not text:
             return None
-        return Block("paragraph", text, marks, style=" ".join(style.split()) if style else None)
+        return new_block("paragraph", text, marks, None, False, (), " ".join(style.split()) if style else None)
 
     def nested(self, node: LexborNode, blocks_only: bool = False):
         """Blocks inside a quote or list item; bare inline text in a quote becomes a paragraph."""
@@ -407,6 +419,8 @@ class _Body:
 
     # -- emission -------------------------------------------------------------------------------
     def take_anchor(self, own: str | None) -> str | None:
+        if not self.pending_anchors:
+            return own
         pending, self.pending_anchors = self.pending_anchors, []
         if own:
             return own
@@ -421,7 +435,7 @@ class _Body:
             self.emit(self.pending_heading)
             self.pending_heading = None
         if self.pending_break is None and self.blocks:
-            self.pending_break = Block("section_break", anchor=self.take_anchor(None))
+            self.pending_break = new_block("section_break", "", (), None, False, (), None, self.take_anchor(None))
 
     def emit(self, block) -> None:
         if self.pending_heading is not None and block is not self.pending_heading:
@@ -494,7 +508,7 @@ class _Body:
         style = el.attributes.get("class")
         if style and style.lower() in _NOTE_CLASSES:
             style = None
-        first = Block("paragraph", text, marks, style=style) if text else None
+        first = new_block("paragraph", text, marks, None, False, (), style) if text else None
         self.note = [note_id, label, [first] if first else []]
         self.note_open = True
 
@@ -535,12 +549,12 @@ def read(text: str, *, path: str = "") -> Parsed:
         raise ReadError("not an HTML page: no body")
     stem = PurePath(path).stem if path else ""
     try:
-        header = tree.body.css_first("header.masthead")
+        provenance = Provenance(path=path, format="html")
+        header = tree.body.css_first("header.masthead") if tree.tags("header") else None
         if header is not None and header.css_first("h1") is not None:
-            doc, warnings = read_exact(tree, header, stem)
+            doc, warnings = read_exact(tree, header, stem, provenance)
         else:
-            doc, warnings = _read_page(tree, text, stem)
-        doc = doc.replace(provenance=Provenance(path=path, format="html"))
+            doc, warnings = _read_page(tree, text, stem, provenance)
         validate(doc)
     except ReadError:
         raise
@@ -551,7 +565,9 @@ def read(text: str, *, path: str = "") -> Parsed:
     return Parsed(doc, warnings)
 
 
-def _read_page(tree: LexborHTMLParser, text: str, stem: str) -> tuple[Document, list[Diagnostic]]:
+def _read_page(
+    tree: LexborHTMLParser, text: str, stem: str, provenance: Provenance
+) -> tuple[Document, list[Diagnostic]]:
     ctx = InlineContext(exact=False)
     body = _Body(tree, text, ctx)
     body.run()
@@ -574,11 +590,11 @@ def _read_page(tree: LexborHTMLParser, text: str, stem: str) -> tuple[Document, 
     fields = front.document_fields(tree, body.warnings)
     lang = _language(tree)
     doc = Document(id="x", blocks=tuple(blocks), notes=notes, language=lang, **fields)
-    return doc.replace(id=make_document_id(doc, fallback=stem)), body.warnings
+    return doc.replace(id=make_document_id(doc, fallback=stem), provenance=provenance), body.warnings
 
 
 def _language(tree: LexborHTMLParser) -> str:
-    html = tree.css_first("html")
+    html = tree.root  # the <html> element
     if html is not None:
         attrs = html.attributes
         lang = (attrs.get("lang") or attrs.get("xml:lang") or "").strip()

@@ -7,9 +7,11 @@ own, facets, "did you mean" and related articles.
         ix.commit()
         res = ix.search('"permanent revolution" writer:trotsky year:1928..1940', sort="oldest")
 
-Modules: :mod:`.query` (parser), :mod:`.compile` (syntax tree -> tantivy queries), :mod:`.index`
-(the index, searching, facets), :mod:`.results` (result types, snippets), :mod:`.spelling` (British /
-American spellings, vocabulary, "did you mean"), :mod:`.related` (related articles).
+Modules: :mod:`.query` (the query language, parsed into a syntax tree), :mod:`.compile` (syntax tree
+-> tantivy queries, filters), :mod:`.schema` (fields, and documents as index rows), :mod:`.index` (the
+index: writing, searching), :mod:`.collect` (ranking rows into documents, facets, counts),
+:mod:`.results` (result types, highlighting and snippets), :mod:`.spelling` (British / American
+spellings, the vocabulary, "did you mean"), :mod:`.related` (related articles).
 """
 
 from masthead.search.index import SORTS, SearchIndex, SearchIndexError, document_rows

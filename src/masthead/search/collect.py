@@ -110,9 +110,7 @@ def _count(metric: dict[str, Any]) -> int:
     return int(round(metric.get("value") or 0))
 
 
-def exclude_documents(
-    searcher: tantivy.Searcher, schema: tantivy.Schema, excluded: list[Query]
-) -> list[Query]:
+def exclude_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, excluded: list[Query]) -> list[Query]:
     """``-word`` at the top of a query leaves out whole documents that contain the word, not only its
     paragraphs, when it occurs in at most :data:`MAX_EXCLUDED_ROWS` paragraphs (beyond that the
     paragraph-level exclusion already in the query stands alone)."""
@@ -158,10 +156,7 @@ def top_rows(searcher: tantivy.Searcher, q: Query, sort: str, need: int) -> tupl
         # equal scores (to 4 significant places) are broken by date, oldest first, undated last
         keys = list(groups)
         dates = searcher.fast_field_values("date", [groups[key][0][1] for key in keys])
-        rank = {
-            key: (-float(f"{groups[key][0][0]:.4g}"), d or 99_999_999)
-            for key, d in zip(keys, dates, strict=True)
-        }
+        rank = {key: (-float(f"{groups[key][0][0]:.4g}"), d or 99_999_999) for key, d in zip(keys, dates, strict=True)}
         groups = {key: groups[key] for key in sorted(keys, key=lambda key: rank[key])}
     return total, groups
 
@@ -189,15 +184,11 @@ def result_page(
         best = _group(searcher, searcher.search(scoped, len(page) * per_doc * 8, count=False).hits)
         groups = {key: best.get(key) or groups[key] for key in page}
     metas = _metas(searcher, schema, in_page, len(page))
-    return [
-        _hit(searcher, metas[key], groups[key][: per_doc + 1], per_doc, hl) for key in page if key in metas
-    ]
+    return [_hit(searcher, metas[key], groups[key][: per_doc + 1], per_doc, hl) for key in page if key in metas]
 
 
 def _metas(searcher: tantivy.Searcher, schema: tantivy.Schema, in_page: Query, n: int) -> dict[int, dict]:
-    titles = Query.boolean_query(
-        [(Occur.Must, in_page), (Occur.Must, Query.term_query(schema, "kind", "title"))]
-    )
+    titles = Query.boolean_query([(Occur.Must, in_page), (Occur.Must, Query.term_query(schema, "kind", "title"))])
     hits = searcher.search(titles, n, count=False).hits
     keys = searcher.fast_field_values("doc_key", [a for _, a in hits])
     out = {}

@@ -46,6 +46,10 @@ FUZZY_WEIGHT = 0.7
 _MAX_CANDIDATES = 3
 MAX_PHRASE_VARIANTS = 8
 """A phrase with more spelling combinations than this is searched with one regex phrase query."""
+PROXIMITY_SLOP = 3
+PROXIMITY_BOOST = 2.0
+MIN_PROXIMITY_WORDS = 3
+"""Plain words found within a few positions of each other, in order, score this much more."""
 
 
 @dataclass
@@ -103,6 +107,9 @@ class Compiler:
             excluded = [q for q in (self.negative(it.item) for it in node.items if isinstance(it, Not)) if q]
         if q is None and _has_words(node):
             raise QueryError("the query holds no words to search for (only punctuation)")
+        near = self.proximity(node)
+        if q is not None and near is not None:
+            q = Query.boolean_query([(Occur.Must, q), (Occur.Should, near)])
         hl = Highlighter(frozenset(self.terms), tuple(self.prefixes), tuple(dict.fromkeys(self.phrases)))
         reps = list(dict(self.replacements).items())
         return Compiled(q, lambda: self.relaxed(node), hl, self.corrections, reps, self.text_terms, excluded)
@@ -124,14 +131,10 @@ class Compiler:
             return subs[0] if len(subs) == 1 else Query.boolean_query([(Occur.Should, q) for q in subs])
         if isinstance(n, And):
             must = [q for q in (self.node(it) for it in n.items if not isinstance(it, Not)) if q is not None]
-            nots = [
-                q for q in (self.negative(it.item) for it in n.items if isinstance(it, Not)) if q is not None
-            ]
+            nots = [q for q in (self.negative(it.item) for it in n.items if isinstance(it, Not)) if q is not None]
             if not must:
                 if nots:
-                    raise QueryError(
-                        "the query only excludes words; add a word to look for, as in: strike -war"
-                    )
+                    raise QueryError("the query only excludes words; add a word to look for, as in: strike -war")
                 return None
             if len(must) == 1 and not nots:
                 return must[0]
@@ -139,6 +142,26 @@ class Compiler:
         if isinstance(n, Not):  # only reachable inside an OR; the parser refuses it elsewhere
             raise QueryError("the query only excludes words; add a word to look for, as in: strike -war")
         raise QueryError(f"cannot search for {n!r}")  # pragma: no cover - every node kind is handled
+
+    def proximity(self, node: Node) -> Query | None:
+        """For three or more plain words: a bonus (not a condition) for paragraphs and titles holding
+        them close together and in the order typed, as a remembered passage does (a sloppy phrase).
+        Not for two words: on common pairs it doubles the cost of ranking for little gain."""
+        if not isinstance(node, And):
+            return None
+        words = [it for it in node.items if isinstance(it, Term) and it.field is None]
+        slots = [ex + fz for w in words for ex, fz in (self.alternatives(t) for t in self.analyzer.analyze(w.text))]
+        if len(slots) < MIN_PROXIMITY_WORDS or len(slots) > 16:
+            return None
+        combos = list(itertools.islice(itertools.product(*slots), MAX_PHRASE_VARIANTS + 1))
+        if len(combos) > MAX_PHRASE_VARIANTS:
+            return None
+        qs = [
+            _boost(Query.phrase_query(self.schema, f, list(c), slop=PROXIMITY_SLOP), FIELD_BOOSTS[f])
+            for f in ("title", "body")
+            for c in combos
+        ]
+        return Query.boost_query(Query.boolean_query([(Occur.Should, x) for x in qs]), PROXIMITY_BOOST)
 
     def negative(self, n: Node) -> Query | None:
         """An excluded clause: compiled like any other, but its words are neither highlighted nor
@@ -215,11 +238,7 @@ class Compiler:
             self.text_terms = True
         if not per_field:
             return Query.empty_query()
-        return (
-            per_field[0]
-            if len(per_field) == 1
-            else Query.boolean_query([(Occur.Should, q) for q in per_field])
-        )
+        return per_field[0] if len(per_field) == 1 else Query.boolean_query([(Occur.Should, q) for q in per_field])
 
     def name_query(self, fname: str, tokens: list[str], *, prefix: bool = False) -> Query:
         """``writer:shachtman``, ``periodical:"labor action"``, ``writer:trot*``: the exact names whose
@@ -252,11 +271,7 @@ class Compiler:
             subs += [Query.boost_query(Query.term_query(self.schema, f, t), FUZZY_WEIGHT) for t in fuzzy]
             q = subs[0] if len(subs) == 1 else Query.boolean_query([(Occur.Should, s) for s in subs])
             per_field.append(_boost(q, boost))
-        return (
-            per_field[0]
-            if len(per_field) == 1
-            else Query.boolean_query([(Occur.Should, q) for q in per_field])
-        )
+        return per_field[0] if len(per_field) == 1 else Query.boolean_query([(Occur.Should, q) for q in per_field])
 
     def _phrase(self, tokens: list[str], fname: str | None) -> Query:
         slots = []
@@ -279,11 +294,7 @@ class Compiler:
                 pats = [s[0] if len(s) == 1 else "(" + "|".join(s) + ")" for s in slots]
                 q = Query.regex_phrase_query(self.schema, f, pats)
             per_field.append(_boost(q, boost))
-        return (
-            per_field[0]
-            if len(per_field) == 1
-            else Query.boolean_query([(Occur.Should, q) for q in per_field])
-        )
+        return per_field[0] if len(per_field) == 1 else Query.boolean_query([(Occur.Should, q) for q in per_field])
 
     def df(self, tok: str) -> int:
         """Documents (paragraph rows) holding ``tok`` in any searchable field."""

@@ -57,7 +57,6 @@ __all__ = ["SearchIndex", "SearchIndexError", "document_rows", "doc_key", "SORTS
 
 SCHEMA_VERSION = 1
 SORTS = ("relevance", "oldest", "newest")
-FACETS = ("periodical", "year", "decade", "writer", "entity")
 MAX_LIMIT = 200
 MAX_OFFSET = 10000
 DEFAULT_HEAP = 200_000_000
@@ -70,9 +69,7 @@ class SearchIndexError(Exception):
 class SearchIndex:
     """A search index in a folder. Open with :meth:`open`; see the module docstring."""
 
-    def __init__(
-        self, path: Path, index: tantivy.Index, vocab: Vocabulary, *, heap: int, threads: int
-    ) -> None:
+    def __init__(self, path: Path, index: tantivy.Index, vocab: Vocabulary, *, heap: int, threads: int) -> None:
         self.path = path
         self._index = index
         self._schema = index.schema
@@ -82,16 +79,14 @@ class SearchIndex:
         self._threads = threads
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.RLock()
-        self._dirty = False
+        self._new_words: set[str] = set()  # words of documents added since the last commit
         self._names: dict[str, NameList] = {}
         self.last_rebuild: dict[str, float] = {}
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="masthead-search")
 
     # -- opening -------------------------------------------------------------------------------------
     @classmethod
-    def open(
-        cls, path: str | Path, *, heap: int = DEFAULT_HEAP, threads: int = 1, reset: bool = False
-    ) -> SearchIndex:
+    def open(cls, path: str | Path, *, heap: int = DEFAULT_HEAP, threads: int = 1, reset: bool = False) -> SearchIndex:
         """Open the index in folder ``path``, creating it when missing (``reset=True`` empties it first).
 
         ``heap`` is the writer's memory budget in bytes (shared by its ``threads``); indexing memory
@@ -110,11 +105,10 @@ class SearchIndex:
                 raise SearchIndexError(f"{meta}: unreadable ({exc}); rebuild the index") from exc
             if version != SCHEMA_VERSION:
                 raise SearchIndexError(
-                    f"{p}: search index format {version}, this Masthead uses {SCHEMA_VERSION}; "
-                    "rebuild the index"
+                    f"{p}: search index format {version}, this Masthead uses {SCHEMA_VERSION}; rebuild the index"
                 )
-        elif p.exists() and any(p.iterdir()):
-            raise SearchIndexError(f"{p}: not a Masthead search index (and not empty)")
+        elif p.exists() and (not p.is_dir() or any(p.iterdir())):
+            raise SearchIndexError(f"{p}: not a Masthead search index (and not an empty folder)")
         try:
             tdir.mkdir(parents=True, exist_ok=True)
             schema = build_schema()
@@ -153,11 +147,17 @@ class SearchIndex:
                 raise SearchIndexError(f"{self.path}: cannot write the index: {exc}") from exc
         return self._writer
 
-    def _add_rows(self, w: tantivy.IndexWriter, doc: Document, entities: Iterable[str]) -> int:
+    def _add_rows(
+        self, w: tantivy.IndexWriter, doc: Document, entities: Iterable[str], words: set[str] | None = None
+    ) -> int:
         n = 0
         schema = self._schema
         for row in document_rows(doc, entities):
             w.add_document(tantivy.Document.from_dict(row, schema))
+            if words is not None:
+                for f in VOCAB_FIELDS:
+                    if f in row:
+                        words.update(self._analyzer.analyze(row[f]))
             n += 1
         return n
 
@@ -167,8 +167,7 @@ class SearchIndex:
         with self._lock:
             w = self._w()
             w.delete_documents_by_query(self._doc_rows(doc.id))
-            self._dirty = True
-            return self._add_rows(w, doc, entities)
+            return self._add_rows(w, doc, entities, self._new_words)
 
     replace = add
 
@@ -176,7 +175,6 @@ class SearchIndex:
         """Remove every row of a document (a no-op for an id not in the index)."""
         with self._lock:
             self._w().delete_documents_by_query(self._doc_rows(doc_id))
-            self._dirty = True
 
     def commit(self) -> None:
         """Make the changes since the last commit durable and visible to searches; learn new words."""
@@ -186,20 +184,18 @@ class SearchIndex:
             self._writer.commit()
             self._index.reload()
             self._names.clear()
-            if self._dirty:
-                self._update_vocabulary()
-                self._dirty = False
+            if self._new_words:
+                self._vocab.update(self._new_words)
+                self._new_words = set()
 
     def rollback(self) -> None:
         """Drop the changes since the last commit."""
         with self._lock:
             if self._writer is not None:
                 self._writer.rollback()
-                self._dirty = False
+                self._new_words = set()
 
-    def rebuild(
-        self, docs: Iterable[Document], *, entities: Mapping[str, Iterable[str]] | None = None
-    ) -> int:
+    def rebuild(self, docs: Iterable[Document], *, entities: Mapping[str, Iterable[str]] | None = None) -> int:
         """Replace the whole index by ``docs`` (streamed: memory stays within the writer's heap), commit,
         merge, and rebuild the vocabulary. Returns the number of rows indexed; the seconds each step
         took are left in :attr:`last_rebuild` (``add``, ``commit``, ``merge``, ``vocabulary``)."""
@@ -217,8 +213,12 @@ class SearchIndex:
             w.delete_all_documents()
             n = 0
             ents = entities or {}
-            for doc in docs:
-                n += self._add_rows(w, doc, ents.get(doc.id, ()))
+            try:
+                for doc in docs:
+                    n += self._add_rows(w, doc, ents.get(doc.id, ()))
+            except BaseException:
+                w.rollback()  # a failed rebuild leaves the index as it was
+                raise
             lap("add")
             w.commit()
             lap("commit")
@@ -230,7 +230,7 @@ class SearchIndex:
             self._vocab.clear()
             self._update_vocabulary()
             lap("vocabulary")
-            self._dirty = False
+            self._new_words = set()
             self.last_rebuild = stats
             return n
 
@@ -330,9 +330,7 @@ class SearchIndex:
             # Counting runs in worker threads (tantivy releases the GIL) while this one ranks the rows
             # and makes the snippets: the latency is the longest of them, not their sum.
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
-            fut_facets = (
-                self._pool.submit(facet_counts, searcher, q, unit=facet_unit, skip=skip) if facets else None
-            )
+            fut_facets = self._pool.submit(facet_counts, searcher, q, unit=facet_unit, skip=skip) if facets else None
             rows, groups = top_rows(searcher, q, sort, offset + limit)
             relaxed = False
             if rows == 0:
@@ -344,9 +342,7 @@ class SearchIndex:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
                         if fut_facets is not None:
                             fut_facets.result()
-                            fut_facets = self._pool.submit(
-                                facet_counts, searcher, q, unit=facet_unit, skip=skip
-                            )
+                            fut_facets = self._pool.submit(facet_counts, searcher, q, unit=facet_unit, skip=skip)
             fut_docs = self._pool.submit(count_documents, searcher, q, rows) if rows and not browse else None
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
@@ -402,9 +398,7 @@ class SearchIndex:
         s = self._index.searcher()
         res = s.search(Query.term_query(self._schema, "doc_key", doc_key(doc_id)), 100000, count=False)
         rows = [s.doc(a).to_dict() for _, a in res.hits]
-        return sorted(
-            rows, key=lambda d: (d.get("kind") != ["title"], d["block"][0], d.get("anchor", [""])[0])
-        )
+        return sorted(rows, key=lambda d: (d.get("kind") != ["title"], d["block"][0], d.get("anchor", [""])[0]))
 
     def names(self, facet: str, searcher: tantivy.Searcher | None = None) -> NameList:
         """Every value of a facet field (``writer``, ``periodical``, ``entity``) with its analysed

@@ -316,9 +316,7 @@ def _join(cls: type[And] | type[Or], items: list[Node]) -> Node | None:
 
 
 def _all_caps(toks: list[_Tok]) -> bool:
-    words = [
-        t.text for t in toks if t.kind in ("word", "and", "or", "not") and any(c.isalpha() for c in t.text)
-    ]
+    words = [t.text for t in toks if t.kind in ("word", "and", "or", "not") and any(c.isalpha() for c in t.text)]
     ops = sum(1 for t in toks if t.kind in ("and", "or", "not"))
     return ops > 0 and len(words) - ops >= 2 and all(w.upper() == w for w in words)
 

@@ -295,8 +295,7 @@ class SearchResults:
                     "date": h.date,
                     "score": round(h.score, 4),
                     "passages": [
-                        {"block": p.block, "anchor": p.anchor, "kind": p.kind, "snippet": p.snippet}
-                        for p in h.passages
+                        {"block": p.block, "anchor": p.anchor, "kind": p.kind, "snippet": p.snippet} for p in h.passages
                     ],
                 }
                 for h in self.hits

@@ -98,9 +98,7 @@ _WORDS = {
     "kerb": "curb",
 }
 
-_OUR = re.compile(
-    r"^([a-z]{3,})our(s|ed|ing|er|ers|ite|ites|able|ably|ful|fully|less|ism|ist|ists|hood|hoods|ly|y)?$"
-)
+_OUR = re.compile(r"^([a-z]{3,})our(s|ed|ing|er|ers|ite|ites|able|ably|ful|fully|less|ism|ist|ists|hood|hoods|ly|y)?$")
 _ISE = re.compile(r"^([a-z]{3,}[^aeiouy])is(e|es|ed|ing|ation|ations|er|ers|able)$")
 _YSE = re.compile(r"^([a-z]{3,})ys(e|es|ed|ing|er|ers)$")
 _RE = re.compile(r"^([a-z]{2,}[^aeiouy])re(s|d)?$")
@@ -206,9 +204,18 @@ class Vocabulary:
 
     def update(self, terms: Iterable[str]) -> int:
         """Add the terms not yet known (others are ignored); returns how many were new."""
+        wanted = {t for t in terms if VOCAB_TERM.match(t)}
         with self._lock:
-            known = {t for (t,) in self._db.execute("SELECT term FROM terms")}
-            new = sorted({t for t in terms if t not in known and VOCAB_TERM.match(t)})
+            if len(wanted) > 20000:  # a rebuild: read the whole vocabulary once
+                known = {t for (t,) in self._db.execute("SELECT term FROM terms")}
+            else:  # a few documents: look their words up
+                known = set()
+                items = list(wanted)
+                for i in range(0, len(items), 500):
+                    chunk = items[i : i + 500]
+                    sql = f"SELECT term FROM terms WHERE term IN ({','.join('?' * len(chunk))})"
+                    known.update(t for (t,) in self._db.execute(sql, chunk))
+            new = sorted(wanted - known)
             if not new:
                 return 0
             db = self._db
@@ -266,10 +273,7 @@ class Vocabulary:
             for i in range(0, len(probe_list), 500):
                 chunk = probe_list[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                sql = (
-                    "SELECT DISTINCT t.term FROM deletes d JOIN terms t ON t.id = d.term_id "
-                    f"WHERE d.del IN ({marks})"
-                )
+                sql = f"SELECT DISTINCT t.term FROM deletes d JOIN terms t ON t.id = d.term_id WHERE d.del IN ({marks})"
                 for (term,) in self._db.execute(sql, chunk):
                     if term != word and term not in out:
                         d = edit_distance(word, term, max_distance + 1)

@@ -7,10 +7,14 @@ embedded default, and a PostgreSQL backend can implement the same :class:`Store`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from masthead.model import Document
+
+if TYPE_CHECKING:
+    from masthead.store.changes import Change
 
 
 class StoreError(Exception):
@@ -132,6 +136,23 @@ class Store(Protocol):
 
     def adjacent_issues(self, issue_id: int) -> tuple[IssueSummary | None, IssueSummary | None]:
         """The previous and next issue of the same periodical in :meth:`issues` order (None at an end)."""
+        ...
+
+    # -- the change feed (outbox) that keeps the search index in step; see store/changes.py -----------
+    def changes_since(self, seq: int, *, limit: int = 1000) -> list[Change]:
+        """Queued changes after ``seq``, oldest first: each save or delete queues one in its transaction."""
+        ...
+
+    def last_change(self) -> int:
+        """The newest change's seq (0 when none)."""
+        ...
+
+    def prune_changes(self, upto: int) -> int:
+        """Forget changes up to ``upto`` once every consumer has applied them."""
+        ...
+
+    def iter_documents(self, *, batch: int = 200) -> Iterator[Document]:
+        """Every current document, streamed."""
         ...
 
 

@@ -12,6 +12,8 @@ Version history:
    ``document_writers``, ``revisions``.
 2. indexes for the listing queries (catalogue pages are index range scans, not table scans) and the
    source-path lookup used by re-ingest.
+3. ``changes``: the outbox of document changes (upsert / delete) that the search index applies in
+   order; written in the same transaction as the change itself. Existing documents are queued once.
 """
 
 from __future__ import annotations
@@ -89,13 +91,34 @@ _V2 = [
     "CREATE INDEX issues_by_date ON issues (periodical_slug, date)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+_V3 = [
+    """CREATE TABLE changes (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id TEXT NOT NULL,
+        op          TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+        revision    INTEGER,
+        created     TEXT NOT NULL
+    )""",
+    """INSERT INTO changes (document_id, op, revision, created)
+       SELECT id, 'upsert', current_revision, updated FROM documents ORDER BY updated, id""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 LATEST = len(MIGRATIONS)
 """The schema version this code reads and writes."""
 
-_OUR_TABLES = {"periodicals", "issues", "writers", "documents", "document_writers", "revisions"}
+_OUR_TABLES = {
+    "periodicals",
+    "issues",
+    "writers",
+    "documents",
+    "document_writers",
+    "revisions",
+    "changes",
+    "sqlite_sequence",
+}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -42,6 +42,7 @@ from masthead.store.catalogue import (
     periodical_row,
     summary_row,
 )
+from masthead.store.changes import ChangeFeedMixin, record_change
 from masthead.store.migrations import migrate, user_version
 
 __all__ = ["SQLiteStore"]
@@ -92,7 +93,7 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
     AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"""
 
 
-class SQLiteStore:
+class SQLiteStore(ChangeFeedMixin):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
     Opening creates the file if needed and applies pending schema migrations. Raises
@@ -287,6 +288,7 @@ class SQLiteStore:
                 conn.execute(_UPDATE_DOC, (*values, now, doc.id))
             self._link_writers(conn, doc.id, writers)
             self._insert_revision(conn, doc.id, revision, digest, text, now, author, message)
+            record_change(conn, doc.id, "upsert", revision, now)
             if row is not None:
                 self._prune(conn, periodicals=[row[2]], issues=[row[3]], writers=old_writers)
         return SaveResult(doc.id, "new" if revision == 1 else "changed", revision)
@@ -379,6 +381,7 @@ class SQLiteStore:
             conn.execute("DELETE FROM document_writers WHERE document_id = ?", (doc_id,))
             conn.execute("DELETE FROM revisions WHERE document_id = ?", (doc_id,))
             conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            record_change(conn, doc_id, "delete", None, now_utc())
             self._prune(conn, periodicals=[row[0]], issues=[row[1]], writers=writers)
         return True
 
