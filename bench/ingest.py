@@ -143,7 +143,7 @@ def bench_parse(paras: list[str]) -> None:
     )
 
 
-def bench_ingest(paras: list[str], n_docs: int) -> None:
+def bench_ingest(paras: list[str], n_docs: int, jobs: int = 1) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
     try:
         rng = random.Random(2)
@@ -153,7 +153,8 @@ def bench_ingest(paras: list[str], n_docs: int) -> None:
             d.mkdir(parents=True, exist_ok=True)
             (d / f"article-{i:06d}.txt").write_text(synth_article(i, rng, paras), encoding="utf-8")
         size = sum(f.stat().st_size for f in src.rglob("*.txt")) / 1048576
-        print(f"\ningest {n_docs} synthetic articles ({size:.0f} MB) into SQLite, one core:")
+        cores = "one core" if jobs == 1 else f"{jobs} parsing processes"
+        print(f"\ningest {n_docs} synthetic articles ({size:.0f} MB) into SQLite, {cores}:")
         store = SQLiteStore(str(tmp / "bench.db"))
         rss0 = rss_mb()
         checkpoints = {n_docs // 4, n_docs // 2, n_docs}
@@ -169,7 +170,7 @@ def bench_ingest(paras: list[str], n_docs: int) -> None:
                 marks.append(f"{seen}: {rss_mb() - rss0:+.0f} MB")
 
         t0 = time.perf_counter()
-        report = ingest_paths(store, [src], on_file=on_file)
+        report = ingest_paths(store, [src], on_file=on_file, jobs=jobs)
         t = time.perf_counter() - t0
         print(
             f"  first ingest : {n_docs / t:8.0f} docs/s  {size / t:6.1f} MB/s  ({t:.1f} s; {report.counts['new']} new)"
@@ -189,12 +190,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=20000, help="synthetic articles to ingest (default 20000)")
     ap.add_argument("--skip-ingest", action="store_true", help="parse throughput only")
+    ap.add_argument("--jobs", type=int, default=1, help="parsing processes for the ingest run (default 1)")
     args = ap.parse_args()
-    print(f"masthead ingest benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpus, one core used)\n")
+    print(f"masthead ingest benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpus)\n")
     paras = real_paragraphs()
     bench_parse(paras)
     if not args.skip_ingest:
-        bench_ingest(paras, args.docs)
+        bench_ingest(paras, args.docs, args.jobs)
     # one real parse end to end, as a sanity check that the figures are for working readers
     doc = parse_file(next(CORPUS.rglob("*.txt"))).document
     print(f"\nsanity: {doc.id} ({doc.word_count()} words)")

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
 
+from conftest import CORPUS
 from masthead.ingest import parse_file
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from masthead.citation import format_credits, is_citation_line, parse_citation, parse_credits
 from masthead.model import (
@@ -550,27 +548,3 @@ def test_arbitrary_text_gives_a_document_or_a_read_error(text: str) -> None:
         assert str(exc)
         return
     validate(parsed.document)
-
-
-# -- speed -------------------------------------------------------------------------------------------
-def test_read_is_within_a_small_factor_of_bare_tokenisation() -> None:
-    texts = [p.read_text(encoding="utf-8") for p in MD_FILES]
-    bare = MarkdownIt("commonmark")
-
-    def best(fn) -> float:  # noqa: ANN001
-        times = []
-        for _ in range(2):
-            t0 = time.perf_counter()
-            for t in texts:
-                fn(t)
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
-    def read_quietly(t: str) -> None:
-        try:
-            read(t)
-        except ReadError:
-            pass
-
-    ratio = best(read_quietly) / best(bare.parse)
-    assert ratio < 3.0, f"read() is {ratio:.2f}x bare markdown-it tokenisation (target 2x)"

@@ -72,4 +72,4 @@ def test_plain_text_skips_breaks_and_includes_notes() -> None:
         notes=(Note("1", "1", (Block("paragraph", "a note"),)),),
     )
     assert doc.plain_text() == "one\n\ntwo\n\n[1] a note"
-    assert doc.word_count() == 5
+    assert doc.word_count() == 4  # "one", "two", "a note": note labels are not words

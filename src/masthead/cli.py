@@ -408,12 +408,14 @@ def serve(
     import uvicorn
 
     from masthead.search import SearchIndex, SearchIndexError
-    from masthead.search.sync import index_path_for
+    from masthead.search.sync import index_path_for, sync
     from masthead.web.app import create_app
 
     store = open_archive(archive)
     try:
         index = SearchIndex.open(index_path_for(archive))
+        with err.status("bringing the search index up to date"):
+            sync(store, index)
     except SearchIndexError as exc:
         err.print(f"masthead: warning: search disabled ({exc}); run: masthead reindex", markup=False)
         index = None

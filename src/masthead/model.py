@@ -248,7 +248,8 @@ class Document:
         return "\n\n".join(p for p in parts if p)
 
     def word_count(self) -> int:
-        return len(self.plain_text().split())
+        """Words (runs of non-space characters) in the body and the notes."""
+        return sum(len(b.text.split()) for b in self.iter_blocks() if b.text)
 
 
 def _mark_dict(m: Mark) -> dict[str, Any]:

@@ -10,6 +10,7 @@ transaction so a crash leaves no half-written document.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -120,6 +121,21 @@ def ingest_paths(
             files.extend(ingest.discover([raw]))
         except ReadError as exc:
             record(FileOutcome(path=exc.path, status="failed", error=str(exc)))
+    batch = getattr(store, "batch", None)  # group commit where the backend offers it
+    with batch() if batch else contextlib.nullcontext():
+        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record)
+    return report
+
+
+def _store_all(
+    store: Store,
+    files: list[Path],
+    *,
+    max_bytes: int,
+    jobs: int,
+    author: str,
+    record: Callable[[FileOutcome], None],
+) -> None:
     for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
         if parsed is None:
             outcome = FileOutcome(path=ingest.display_path(path), status="failed", error=error)
@@ -140,4 +156,3 @@ def ingest_paths(
                     warnings=parsed.warnings,
                 )
         record(outcome)
-    return report

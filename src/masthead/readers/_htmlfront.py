@@ -32,14 +32,7 @@ _PAREN_DATE = re.compile(rf"^\((?=[^()]*\b{_YEAR}\b)[^()]{{4,80}}\)\.?$")
 _BY = re.compile(r"^by\s+(.{3,80})$", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"^\s*(?:MIA|ETOL|EROL|Marxists Internet Archive)\s*:", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s|:·•,.;\-–—\[\]()/>»«]+")
-
-
-def _separators_only(text: str) -> bool:
-    """True when ``text`` is empty or only separators (stops at the first other character)."""
-    return not text or _SEPARATORS.fullmatch(text) is not None
-_PARTICLES = frozenset(
-    "de da di del della der den van von ter ten la le du dos das y e bin ibn al el st.".split()
-)
+_PARTICLES = frozenset("de da di del della der den van von ter ten la le du dos das y e bin ibn al el st.".split())
 _NOT_NAME = frozenset(
     """the a an of on in and for to with from at by volume vol chapter part book archive archives internet
     works collected selected library preface introduction appendix address manifesto party association
@@ -56,6 +49,11 @@ _SOURCE_LABELS = ("source", "from")
 _PUBLISHED_LABELS = ("first published", "published", "first printed", "originally published", "printed")
 
 
+def _separators_only(text: str) -> bool:
+    """True when ``text`` is empty or only separators (stops at the first other character)."""
+    return not text or _SEPARATORS.fullmatch(text) is not None
+
+
 def date_like(text: str) -> bool:
     """A date line: "(March 1948)", "8 March 1948", "Spring 1989", "(Written in exile, 1938)"."""
     t = text.strip()
@@ -65,12 +63,7 @@ def date_like(text: str) -> bool:
 def split_names(text: str) -> list[str] | None:
     """Personal names in a writer line ("Karl Marx and Frederick Engels"), or None if it is not one."""
     text = text.strip().rstrip(".")
-    if (
-        not text
-        or len(text) > 100
-        or any(ch.isdigit() for ch in text)
-        or re.search(r"[:;/()\[\]!?\"“”]", text)
-    ):
+    if not text or len(text) > 100 or any(ch.isdigit() for ch in text) or re.search(r"[:;/()\[\]!?\"“”]", text):
         return None
     names = [n for n in _NAME_SPLIT.split(text) if n]
     if not names:
@@ -108,12 +101,25 @@ def content_lines(text: str, marks: tuple[Mark, ...]) -> list[str]:
         start, end = pos, pos + len(line)
         pos = end + 1
         if links and any(s < end and e > start for s, e in links):
-            bare = "".join(ch for i, ch in enumerate(line, start) if not any(s <= i < e for s, e in links))
-            if _separators_only(bare):
+            if _separators_only(_uncovered(text, start, end, links)):
                 continue
         if line.strip():
             out.append(line.strip())
     return out
+
+
+def _uncovered(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """The characters of ``text[start:end]`` outside every ``(s, e)`` span, in order."""
+    bare, pos = [], start
+    for s, e in sorted(spans):
+        if e <= pos or s >= end:
+            continue
+        if s > pos:
+            bare.append(text[pos:s])
+        pos = max(pos, e)
+    if pos < end:
+        bare.append(text[pos:end])
+    return "".join(bare)
 
 
 def links_only(text: str, marks: tuple[Mark, ...]) -> bool:
@@ -123,14 +129,7 @@ def links_only(text: str, marks: tuple[Mark, ...]) -> bool:
     links = [(m.start, m.end) for m in marks if m.kind == "link"]
     if not links or (len(links) < 2 and "|" not in text):
         return False
-    covered = sorted(links)
-    bare, pos = [], 0
-    for s, e in covered:
-        if s > pos:
-            bare.append(text[pos:s])
-        pos = max(pos, e)
-    bare.append(text[pos:])
-    return _separators_only("".join(bare))
+    return _separators_only(_uncovered(text, 0, len(text), links))
 
 
 def nav_like(el: LexborNode) -> bool:
@@ -152,18 +151,22 @@ def _clean_value(text: str) -> str:
 def info_lines(el: LexborNode, ctx: InlineContext) -> list[tuple[str, str]]:
     """``(label, text)`` for each ``<br>``-separated line of a ``p.information`` (label "" if none)."""
     lines: list[list[LexborNode]] = [[]]
+    tags: list[list[str]] = [[]]
     for ch in el.iter(include_text=True):
-        if ch.tag == "br":
+        tag = ch.tag
+        if tag == "br":
             lines.append([])
-        elif ch.tag[0] != "-" or ch.tag == "-text":
+            tags.append([])
+        elif tag[0] != "-" or tag == "-text":
             lines[-1].append(ch)
+            tags[-1].append(tag)
     out: list[tuple[str, str]] = []
-    for nodes in lines:
+    for nodes, names in zip(lines, tags, strict=True):
         label = ""
         k = 0
-        while k < len(nodes) and nodes[k].tag == "-text" and not (nodes[k].text_content or "").strip():
+        while k < len(nodes) and names[k] == "-text" and not (nodes[k].text_content or "").strip():
             k += 1
-        if k < len(nodes) and nodes[k].tag == "span" and "info" in (nodes[k].attributes.get("class") or ""):
+        if k < len(nodes) and names[k] == "span" and "info" in (nodes[k].attributes.get("class") or ""):
             lb = Inline(ctx)
             lb.walk(nodes[k])
             label = lb.finish()[0].replace("\n", " ").strip().rstrip(":").strip()

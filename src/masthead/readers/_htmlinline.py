@@ -33,9 +33,7 @@ if TYPE_CHECKING:
 
 WS = re.compile(r"\s+")
 NOTE_LABEL = re.compile(r"^[\[(]?\s*(\d{1,3}[a-z]?|[A-Za-z]{1,2}|[*†‡§¶]{1,3})\s*[\])]?\.?$")
-_BACKLINK_TEXT = re.compile(
-    r"^(?:return(?: to text)?|back(?: to text)?|top|[↑↩^]|\[?back\]?)$", re.IGNORECASE
-)
+_BACKLINK_TEXT = re.compile(r"^(?:return(?: to text)?|back(?: to text)?|top|[↑↩^]|\[?back\]?)$", re.IGNORECASE)
 _EMPHASIS = frozenset({"em", "i", "dfn", "var", "cite"})
 _STRONG = frozenset({"strong", "b"})
 _SKIP = frozenset(
@@ -50,6 +48,7 @@ BLOCK_TAGS = frozenset(
      "figcaption", "body", "html", "colgroup", "col", "menu", "details", "summary", "hgroup"}
 )  # fmt: skip
 _ZERO_KINDS = ("noteref", "linebreak")
+
 
 def _is_backlink(el: LexborNode) -> bool:
     return bool(_BACKLINK_TEXT.match(" ".join(el.text().split())))
@@ -80,8 +79,6 @@ class InlineContext:
 
 
 _RARE_WS = re.compile("[\x0b\x0c\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-
-
 _ASCII_WS = " \t\n\r\x0b\x0c"
 
 
@@ -260,13 +257,7 @@ def _merge_adjacent(marks: list[list]) -> list[list]:
     out: list[list] = []
     for m in marks:
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and m[2] not in _ZERO_KINDS
-            and prev[2] == m[2]
-            and prev[3] == m[3]
-            and prev[1] == m[0]
-        ):
+        if prev is not None and m[2] not in _ZERO_KINDS and prev[2] == m[2] and prev[3] == m[3] and prev[1] == m[0]:
             prev[1] = m[1]
             continue
         out.append(m)
@@ -277,8 +268,9 @@ class Inline:
     """Builds the text and marks of one block from its child nodes.
 
     Marks under construction are lists ``[start, end, kind, target, label, seq]``; ``seq`` orders them
-    by opening. ``marks`` only ever grows at its end, with ``end`` the current length, so outside exact
-    mode (where split pieces are joined in place) it stays sorted by ``end``.
+    by opening. Outside exact mode ``marks`` only grows at its end, each mark's ``end`` being the length
+    of the text when it is added (and :meth:`_trim` cuts every mark down alike), so it stays sorted by
+    ``end``; in exact mode the pieces of a split mark are joined in place, which can break that order.
     """
 
     __slots__ = ("ctx", "pre", "parts", "n", "space", "marks", "open", "seq", "parts_at", "anchors", "sup")
@@ -513,9 +505,7 @@ class Inline:
         href = attrs.get("href")
         ctx = self.ctx
         if href and href[0] == "#":
-            if ctx.in_note and (
-                href[1:] in ctx.ref_names or _BACKLINK_TEXT.match(" ".join(el.text().split()))
-            ):
+            if ctx.in_note and (href[1:] in ctx.ref_names or _BACKLINK_TEXT.match(" ".join(el.text().split()))):
                 return
             if not ctx.exact:
                 label = el.text().strip()

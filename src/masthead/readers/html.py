@@ -490,8 +490,7 @@ class _Body:
             label, cut = m.group(1), m.end()
             text = text[cut:]
             marks = tuple(
-                type(mk)(max(mk.start - cut, 0), max(mk.end - cut, 0), mk.kind, mk.target, mk.label)
-                for mk in marks
+                type(mk)(max(mk.start - cut, 0), max(mk.end - cut, 0), mk.kind, mk.target, mk.label) for mk in marks
             )
         self.finish_note()
         if self.pending_heading is not None:

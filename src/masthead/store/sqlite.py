@@ -109,6 +109,9 @@ class SQLiteStore(ChangeFeedMixin):
         self._pool: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._pool_lock = threading.Lock()  # orders returning a reader to the pool against close()
         self._closed = False
+        self._batch_thread: int | None = None
+        self._batch_every = 0
+        self._batch_pending = 0
         if not self._memory:
             parent = os.path.dirname(os.path.abspath(self.path))
             if not os.path.isdir(parent):
@@ -175,6 +178,10 @@ class SQLiteStore(ChangeFeedMixin):
     def _reading(self) -> Iterator[sqlite3.Connection]:
         """A connection inside a read transaction (one consistent snapshot for several queries)."""
         self._check_open()
+        if self._batch_thread == threading.get_ident():  # inside batch(): see its uncommitted saves
+            with self._lock:
+                yield self._conn
+            return
         if self._memory:
             with self._lock:
                 yield from self._read_txn(self._conn)
@@ -211,6 +218,9 @@ class SQLiteStore(ChangeFeedMixin):
         self._check_open()
         with self._lock:
             conn = self._conn
+            if self._batch_thread == threading.get_ident():
+                yield from self._savepoint(conn)
+                return
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -224,6 +234,47 @@ class SQLiteStore(ChangeFeedMixin):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+
+    def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """One document's write inside :meth:`batch`: a savepoint in the batch's open transaction."""
+        try:
+            if not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SAVEPOINT document")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO document")
+                conn.execute("RELEASE document")
+                raise
+            conn.execute("RELEASE document")
+            self._batch_pending += 1
+            if self._batch_pending >= self._batch_every:
+                conn.execute("COMMIT")
+                self._batch_pending = 0
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+
+    @contextmanager
+    def batch(self, *, every: int = 100) -> Iterator[SQLiteStore]:
+        """Group the writes made inside (by this thread) into transactions of up to ``every`` documents.
+
+        Each document stays all-or-nothing: it is written inside its own savepoint, so a failed save
+        rolls back only itself and the batch goes on. A crash loses at most the documents of the group
+        not yet committed, never part of a document. Reads in the batch see its uncommitted writes.
+        Other threads and processes see a group when it commits."""
+        self._check_open()
+        with self._lock:
+            if self._batch_thread is not None:  # nested: the outer batch commits
+                yield self
+                return
+            self._batch_thread, self._batch_every, self._batch_pending = threading.get_ident(), every, 0
+            try:
+                yield self
+            finally:
+                self._batch_thread = None
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection; later calls raise :class:`StoreError`. Closing twice is harmless."""

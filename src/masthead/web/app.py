@@ -5,7 +5,8 @@ parses text. The HTML pages are built by :class:`Pages` (one method per page typ
 the page as a string), so a static-site publisher can render the same templates with relative
 :class:`~masthead.web.urls.Urls`. Transcription text reaches the page only through autoescaped
 templates and the escaping HTML renderer, and HTML pages are sent with a Content-Security-Policy
-that forbids scripts.
+that forbids scripts, except, when the app has a search index, the site's own ``static/search.js``
+(progressive enhancement of the search page, see :mod:`masthead.web.search`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from masthead.render.html import article_body
+from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, Store
 from masthead.store.catalogue import catalogue_slug, format_date, issue_label
+from masthead.web.search import (
+    RelatedArticle,
+    SearchService,
+    add_search_routes,
+    article_search_context,
+    highlight_html,
+)
 from masthead.web.urls import Urls
 
 log = logging.getLogger(__name__)
@@ -48,6 +57,8 @@ CSP = (
     "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+CSP_WITH_SEARCH = CSP.replace("script-src 'none'", "script-src 'self'")
+"""The policy when search is on: scripts from the site itself only (no inline script anywhere)."""
 
 
 class NotFound(Exception):
@@ -99,21 +110,32 @@ class Pages:
     A method raises :class:`NotFound` when what it was asked for is not in the store.
     """
 
-    def __init__(self, store: Store, *, urls: Urls | None = None, title: str = "Masthead archive") -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        urls: Urls | None = None,
+        title: str = "Masthead archive",
+        search_enabled: bool = False,
+    ) -> None:
         self.store = store
         self.urls = urls or Urls()
         self.title = title
+        self.search_enabled = search_enabled
         self.env = _environment()
 
     def with_urls(self, urls: Urls) -> Pages:
         """The same pages with other links (a published page at another depth)."""
         other = Pages.__new__(Pages)
         other.store, other.urls, other.title, other.env = self.store, urls, self.title, self.env
+        other.search_enabled = self.search_enabled
         return other
 
     def render(self, template: str, **context: Any) -> str:
-        """Render a template with the site-wide context (``urls``, ``site_title``)."""
-        return self.env.get_template(template).render(urls=self.urls, site_title=self.title, **context)
+        """Render a template with the site-wide context (``urls``, ``site_title``, ``search_enabled``)."""
+        return self.env.get_template(template).render(
+            urls=self.urls, site_title=self.title, search_enabled=self.search_enabled, **context
+        )
 
     # -- page types -------------------------------------------------------------------------------------
     def home(self) -> str:
@@ -199,8 +221,19 @@ class Pages:
         by_year = _group_docs_by_year(docs)
         return self.render("writer.html", writer=writer, by_year=by_year, total=len(docs))
 
-    def article(self, doc_id: str, *, revision: int | None = None) -> str:
-        """An article laid out as an ETOL page, with breadcrumbs, writer links and its revision."""
+    def article(
+        self,
+        doc_id: str,
+        *,
+        revision: int | None = None,
+        highlight: Highlighter | None = None,
+        related: list[RelatedArticle] | None = None,
+        back: str | None = None,
+    ) -> str:
+        """An article laid out as an ETOL page, with breadcrumbs, writer links and its revision.
+
+        ``highlight`` marks a search's words in the body; ``related`` lists articles like it; ``back``
+        is the address of the search results the reader came from."""
         doc_id = doc_id.strip("/")
         doc = self.store.get(doc_id, revision=revision)
         if doc is None:
@@ -220,13 +253,11 @@ class Pages:
                 if any(d.id == doc_id for d in candidate.documents):
                     issue = candidate
                     break
-        writers = [
-            (name, self.store.writer(catalogue_slug(name.strip()))) for name in doc.writers if name.strip()
-        ]
+        writers = [(name, self.store.writer(catalogue_slug(name.strip()))) for name in doc.writers if name.strip()]
         return self.render(
             "article.html",
             doc=doc,
-            body=Markup(article_body(doc)),
+            body=Markup(highlight_html(article_body(doc), highlight) if highlight else article_body(doc)),
             periodical=periodical,
             year=doc.source.year,
             issue=issue,
@@ -234,6 +265,8 @@ class Pages:
             revision=shown,
             latest=latest,
             revisions=revisions,
+            related=related or [],
+            back=back,
         )
 
     def error(self, status: int, message: str) -> str:
@@ -311,13 +344,24 @@ def _is_api(request: Request) -> bool:
 
 
 # -- the app ----------------------------------------------------------------------------------------------
-def create_app(store: Store, *, title: str = "Masthead archive", urls: Urls | None = None) -> FastAPI:
+def create_app(
+    store: Store,
+    *,
+    title: str = "Masthead archive",
+    urls: Urls | None = None,
+    index: SearchIndex | None = None,
+) -> FastAPI:
     """A FastAPI app serving the archive in ``store`` as HTML pages and a JSON API.
 
-    The app does not own the store: closing it is the caller's business.
+    With a search ``index`` the app has a search page and ``/api/search``, related articles and
+    highlighting on article pages; the index is brought up to date with the store's change feed before
+    each search. Without one the search page says how to build it. The app owns neither the store nor
+    the index: closing them is the caller's business.
     """
     urls = urls or Urls()
-    pages = Pages(store, urls=urls, title=title)
+    service = SearchService(store, index) if index is not None else None
+    pages = Pages(store, urls=urls, title=title, search_enabled=service is not None)
+    csp = CSP_WITH_SEARCH if service is not None else CSP
     app = FastAPI(
         title=title,
         summary="A structured archive of historical periodicals: HTML pages and a JSON API.",
@@ -325,15 +369,17 @@ def create_app(store: Store, *, title: str = "Masthead archive", urls: Urls | No
         openapi_tags=[
             {"name": "pages", "description": "Server-rendered HTML pages."},
             {"name": "api", "description": "The archive as JSON."},
+            {"name": "search", "description": "Full-text search with facets."},
         ],
     )
     app.state.store = store
     app.state.pages = pages
+    app.state.search = service
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(_HeadAsGet)
 
     def html(page: str, status_code: int = 200) -> HTMLResponse:
-        return HTMLResponse(page, status_code=status_code, headers={"Content-Security-Policy": CSP})
+        return HTMLResponse(page, status_code=status_code, headers={"Content-Security-Policy": csp})
 
     def page_or_404(build: Any, *args: Any, **kwargs: Any) -> HTMLResponse:
         try:
@@ -384,15 +430,22 @@ def create_app(store: Store, *, title: str = "Masthead archive", urls: Urls | No
     def home() -> HTMLResponse:
         return html(pages.home())
 
-    @app.get(
-        "/articles", response_class=HTMLResponse, tags=["pages"], summary="All articles, a page at a time"
-    )
+    @app.get("/articles", response_class=HTMLResponse, tags=["pages"], summary="All articles, a page at a time")
     def articles(offset: int = Query(0, ge=0)) -> HTMLResponse:
         return page_or_404(pages.articles, offset=offset)
 
     @app.get("/articles/{doc_id:path}", response_class=HTMLResponse, tags=["pages"], summary="An article")
-    def article(doc_id: str, revision: int | None = Query(None, ge=1)) -> HTMLResponse:
-        return page_or_404(pages.article, doc_id, revision=revision)
+    def article(
+        request: Request,
+        doc_id: str,
+        revision: int | None = Query(None, ge=1),
+        hl: str | None = Query(None, max_length=500, description="words to highlight (a search query)"),
+        from_: str | None = Query(None, alias="from", max_length=2000, description="the search results page"),
+    ) -> HTMLResponse:
+        extra: dict[str, Any] = {}
+        if service is not None:
+            extra = article_search_context(service, doc_id.strip("/"), hl, from_, request.headers.get("referer"))
+        return page_or_404(pages.article, doc_id, revision=revision, **extra)
 
     @app.get("/periodicals/{slug}", response_class=HTMLResponse, tags=["pages"], summary="A periodical")
     def periodical(slug: str) -> HTMLResponse:
@@ -407,15 +460,15 @@ def create_app(store: Store, *, title: str = "Masthead archive", urls: Urls | No
     def periodical_year(slug: str, year: int) -> HTMLResponse:
         return page_or_404(pages.periodical_year, slug, year)
 
-    @app.get(
-        "/issues/{issue_id:int}", response_class=HTMLResponse, tags=["pages"], summary="An issue's contents"
-    )
+    @app.get("/issues/{issue_id:int}", response_class=HTMLResponse, tags=["pages"], summary="An issue's contents")
     def issue(issue_id: int) -> HTMLResponse:
         return page_or_404(pages.issue, issue_id)
 
     @app.get("/writers/{slug}", response_class=HTMLResponse, tags=["pages"], summary="A writer's articles")
     def writer(slug: str) -> HTMLResponse:
         return page_or_404(pages.writer, slug)
+
+    add_search_routes(app, pages, service, html)
 
     # -- JSON API ---------------------------------------------------------------------------------------
     @app.get("/healthz", tags=["api"], summary="Health check with the number of documents")

@@ -94,6 +94,22 @@ class Urls:
         """An article laid out for reading (an older ``revision`` when given)."""
         return self._page(f"articles/{_id(doc_id)}", {"revision": revision} if revision else None)
 
+    def article_at(
+        self, doc_id: str, anchor: str | None = None, *, hl: str | None = None, back: str | None = None
+    ) -> str:
+        """An article opened at one paragraph (``#anchor``), with the words ``hl`` highlighted and a way
+        ``back`` to the search results it was reached from."""
+        query: dict[str, str | int] = {}
+        if hl:
+            query["hl"] = hl
+        if back:
+            query["from"] = back
+        return self._page(f"articles/{_id(doc_id)}", query or None) + (f"#{quote(anchor, safe='')}" if anchor else "")
+
+    def search(self) -> str:
+        """The search page (its form adds the query)."""
+        return self._page("search")
+
     def static(self, name: str) -> str:
         """A static file (the style sheet)."""
         return self.prefix + "static/" + _id(name)
@@ -114,3 +130,7 @@ class Urls:
     def api_writers(self) -> str:
         """The JSON list of writers."""
         return self._json("api/writers")
+
+    def api_search(self) -> str:
+        """The JSON search endpoint."""
+        return self._json("api/search")
