@@ -420,3 +420,20 @@ def test_spaces_before_a_break_are_trimmed_and_the_marks_ending_there_moved() ->
         (18, 18, "linebreak"),
         (24, 25, "superscript"),
     ]
+
+
+def test_fast_block_and_mark_constructors_equal_the_dataclasses() -> None:
+    """new_block / _new_marks fill the slots directly; what they make must equal the real constructors'."""
+    from masthead.model import Block, Mark
+    from masthead.readers._htmlinline import _new_marks, new_block
+
+    link, ref = Mark(0, 3, "link", "http://e.org/", None), Mark(4, 4, "noteref", "n1", "1")
+    heading = new_block("heading", "Title", (link,), 2, False, (), "x", "a1")
+    assert heading == Block("heading", "Title", (link,), level=2, style="x", anchor="a1")
+    assert hash(heading) == hash(Block("heading", "Title", (link,), level=2, style="x", anchor="a1"))
+    assert new_block("paragraph") == Block("paragraph") and type(heading) is Block
+    assert new_block("list", ordered=True, children=(heading,)) == Block("list", ordered=True, children=(heading,))
+    made = _new_marks([[0, 3, "link", "http://e.org/", None, 1], [4, 4, "noteref", "n1", "1", 2]])
+    assert made == (link, ref) and all(type(m) is Mark for m in made)
+    with pytest.raises(AttributeError):  # still frozen
+        heading.text = "y"  # type: ignore[misc]

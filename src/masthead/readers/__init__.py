@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from masthead.model import Document
+from masthead.model import Credit, Document, Source
 
 FORMATS = ("text", "markdown", "html")
 
@@ -37,6 +37,19 @@ class Parsed:
 
     document: Document
     warnings: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    """Front-matter fields as a reader collects them, before they become a :class:`Document`."""
+
+    title: str = ""
+    subtitle: str | None = None
+    date_line: str | None = None
+    writers: list[str] = field(default_factory=list)
+    source: Source = field(default_factory=Source)
+    credits: list[Credit] = field(default_factory=list)
+    info: list[tuple[str, str]] = field(default_factory=list)
 
 
 class ReadError(Exception):

@@ -12,10 +12,11 @@ Marks come out sorted by ``(start, -end)``, ties in document order; pieces of on
 renderer had to split (``data-part``) are joined again.
 
 Speed: this is the reader's inner loop (every text node of a page goes through it). A text node is
-stripped before it is collapsed, so that the usual node (a line or two with a newline and indentation
-at its ends) needs one C call or two rather than a replace loop; note-label and link checks walk the few
-nodes of an element rather than run the CSS engine; blocks and marks are built by filling their slots
-(:func:`new_block`), which is twice as fast as the frozen dataclasses' ``__init__``.
+stripped before it is collapsed, so that one whose whitespace is only at its ends (a verse line, a word
+between tags, a line with its indentation) needs a strip and a few scans instead of the replace loop;
+note-label and link checks walk the few nodes of an element instead of running the CSS engine, and links
+without a scheme skip the URL check; blocks and marks are made by filling their slots (:func:`new_block`),
+twice as fast as the frozen dataclasses' ``__init__``.
 """
 
 from __future__ import annotations

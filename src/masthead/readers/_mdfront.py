@@ -19,11 +19,11 @@ plain text and marks); :func:`assemble` reads the MIA page shape out of them::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from masthead.citation import CitationError, is_citation_line, is_credit_line, parse_citation, parse_credits
-from masthead.model import Credit, Document, Source
-from masthead.readers import Diagnostic, ReadError
+from masthead.model import Document, Source
+from masthead.readers import Diagnostic, FrontMatter, ReadError
 from masthead.readers._mdblocks import IBlock, walk
 from masthead.readers._mdnotes import mia_notes, note_label, pandoc_notes, pull_fndefs
 
@@ -150,20 +150,11 @@ def _furniture(b: IBlock) -> bool:
 
 
 # -- assembly ----------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class _Front:
-    title: str = ""
-    subtitle: str | None = None
-    date_line: str | None = None
-    writers: list[str] = field(default_factory=list)
-    source: Source = field(default_factory=Source)
-    credits: list[Credit] = field(default_factory=list)
-    info: list[tuple[str, str]] = field(default_factory=list)
 
 
 def assemble(blocks: list[IBlock], warnings: list[Diagnostic], *, yaml_title: str | None = None) -> Document:
     """A :class:`Document` (without id or provenance) from a page's intermediate blocks."""
-    fr = _Front()
+    fr = FrontMatter()
     fndefs: list[IBlock] = []
     blocks = pull_fndefs(blocks, fndefs)  # Pandoc footnotes count wherever they stand
     t = _title_index(blocks)
@@ -225,7 +216,7 @@ def _head_text(b: IBlock) -> str:
     return text.replace("\n", " ").replace("\u00a0", " ")
 
 
-def _pre_title(b: IBlock, fr: _Front, warnings: list[Diagnostic]) -> None:
+def _pre_title(b: IBlock, fr: FrontMatter, warnings: list[Diagnostic]) -> None:
     if b.kind == "heading" and b.text:
         text = _head_text(b)
         if (m := _DATE_LINE.match(text)) and fr.date_line is None:
@@ -240,7 +231,7 @@ def _pre_title(b: IBlock, fr: _Front, warnings: list[Diagnostic]) -> None:
         warnings.append(Diagnostic(f"text before the title dropped: {b.text[:60]!r}", b.line))
 
 
-def _header(blocks: list[IBlock], i: int, fr: _Front, warnings: list[Diagnostic]) -> int:
+def _header(blocks: list[IBlock], i: int, fr: FrontMatter, warnings: list[Diagnostic]) -> int:
     """Read date line, subtitle and source block after the title; return where the body starts."""
     zone = []
     j = i
@@ -266,7 +257,7 @@ def _header(blocks: list[IBlock], i: int, fr: _Front, warnings: list[Diagnostic]
     return _source_block(blocks, j, fr, warnings)
 
 
-def _source_block(blocks: list[IBlock], j: int, fr: _Front, warnings: list[Diagnostic]) -> int:
+def _source_block(blocks: list[IBlock], j: int, fr: FrontMatter, warnings: list[Diagnostic]) -> int:
     """Consume the source block after the rule at ``j`` if there is one; return the body start."""
     k = j + 1
     while k < len(blocks) and k - j <= 6 and blocks[k].kind == "paragraph":
@@ -295,7 +286,7 @@ def _source_block(blocks: list[IBlock], j: int, fr: _Front, warnings: list[Diagn
 
 
 def _source_line(
-    plain: str, marked: str, line: int, kind: str, fr: _Front, warnings: list[Diagnostic]
+    plain: str, marked: str, line: int, kind: str, fr: FrontMatter, warnings: list[Diagnostic]
 ) -> None:
     if kind in ("citation", "bad citation") and fr.source == Source():
         try:

@@ -48,7 +48,7 @@ Rules (each a small function below):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from masthead.citation import (
@@ -57,8 +57,8 @@ from masthead.citation import (
     credits_from_line,
     find_date,
 )
-from masthead.model import Block, Credit, Document, Mark, Note, Provenance, Source, make_document_id
-from masthead.readers import Diagnostic, Parsed, ReadError
+from masthead.model import Block, Document, Mark, Note, Provenance, Source, make_document_id
+from masthead.readers import Diagnostic, FrontMatter, Parsed, ReadError
 
 HEADING_LEVEL = 4
 """Level of section headings read from plain text (ETOL's ``<h4>``)."""
@@ -106,15 +106,6 @@ class _Chunk:
     indented: bool
 
 
-@dataclass(slots=True)
-class _Front:
-    title: str = ""
-    subtitle: str | None = None
-    date_line: str | None = None
-    writers: list[str] = field(default_factory=list)
-    source: Source = field(default_factory=Source)
-    credits: list[Credit] = field(default_factory=list)
-    info: list[tuple[str, str]] = field(default_factory=list)
 
 
 # -- text helpers ------------------------------------------------------------------------------------
@@ -289,9 +280,9 @@ def _read_title(chunk: _Chunk) -> tuple[list[str], list[_Row]]:
     return title, rest
 
 
-def _read_front(chunks: list[_Chunk], warnings: list[Diagnostic]) -> tuple[_Front, int]:
+def _read_front(chunks: list[_Chunk], warnings: list[Diagnostic]) -> tuple[FrontMatter, int]:
     """Parse the front matter; return it and the index of the first body chunk."""
-    front = _Front()
+    front = FrontMatter()
     title_lines, first_rest = _read_title(chunks[0])
     front.title = join_lines(title_lines)
 
@@ -337,7 +328,7 @@ def _read_front(chunks: list[_Chunk], warnings: list[Diagnostic]) -> tuple[_Fron
     return front, last_marked + 1
 
 
-def _take_marked(row: list[_Row], front: _Front, warnings: list[Diagnostic]) -> None:
+def _take_marked(row: list[_Row], front: FrontMatter, warnings: list[Diagnostic]) -> None:
     """Store the date line, citation, credits and byline of one block; report what is not known."""
     merged: list[_Row] = []
     for line_no, text, kind, value in row:
