@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search_eval.py                 # 400 spans, seed 7
     .venv/bin/python bench/search_eval.py --spans 1000 --seed 3
+    .venv/bin/python bench/search_eval.py --semantic     # related articles by meaning too (the extra)
 
 **Known-item search.** Every file of ``examples/corpus`` is parsed (``masthead.ingest.parse_file``) and
 indexed. From random paragraphs, a random span of 5-12 consecutive words is taken, as a reader would
@@ -131,7 +132,7 @@ def known_item(ix: SearchIndex, docs: list[Document], n_spans: int, rng: random.
         print(f"            {corrected} queries had a word corrected, {relaxed} were relaxed to most words")
 
 
-def related(docs: list[Document], tmp: Path) -> None:
+def related(docs: list[Document], tmp: Path, semantic: bool = False) -> None:
     halves = []
     for d in docs:
         body = [b for b in d.blocks if b.plain_text().strip() and b.kind != "section_break"]
@@ -153,12 +154,33 @@ def related(docs: list[Document], tmp: Path) -> None:
         f"related articles: {n // 2} articles split in halves; the other half is the top related document "
         f"for {ok}/{n} = {ok / n:.3f}; MRR@5 {sum(rr) / n:.3f}"
     )
+    if semantic:
+        from masthead.search.semantic import VectorStore, available
+
+        if not available():
+            print("  semantic: the extra is not installed (pip install 'masthead[semantic]')")
+            return
+        t = time.perf_counter()
+        with VectorStore.open(tmp / "halves") as vs:
+            vs.upsert_many(halves)
+            spent = time.perf_counter() - t
+            ok, rr = 0, []
+            for h in halves:
+                other = h.id[:-1] + ("b" if h.id.endswith("a") else "a")
+                got = [d for d, _ in vs.related(h.id, limit=5)]
+                ok += bool(got) and got[0] == other
+                rr.append(1 / (got.index(other) + 1) if other in got else 0.0)
+        print(
+            f"  semantic: the other half is the top related document for {ok}/{n} = {ok / n:.3f}; "
+            f"MRR@5 {sum(rr) / n:.3f} (embedding took {spent:.1f} s)"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--spans", type=int, default=400)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--semantic", action="store_true", help="also related articles in semantic mode")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     docs = load_corpus()
@@ -168,7 +190,7 @@ def main() -> None:
         with SearchIndex.open(Path(tmp) / "index") as ix:
             ix.rebuild(docs)
             known_item(ix, docs, args.spans, rng)
-        related(docs, Path(tmp))
+        related(docs, Path(tmp), semantic=args.semantic)
 
 
 if __name__ == "__main__":

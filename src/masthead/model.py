@@ -249,7 +249,7 @@ class Document:
 
     def word_count(self) -> int:
         """Words (runs of non-space characters) in the body and the notes."""
-        return sum(len(b.text.split()) for b in self.iter_blocks() if b.text)
+        return len(" ".join([b.text for b in self.iter_blocks() if b.text]).split())
 
 
 def _mark_dict(m: Mark) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from masthead.model import Document
 from masthead.search.index import SearchIndex
 from masthead.store import Store
 
@@ -59,13 +60,16 @@ def sync(store: Store, index: SearchIndex, *, batch: int = 500, prune: bool = Tr
         latest: dict[str, str] = {}
         for c in changes:  # only the last change of each document in a batch matters
             latest[c.document_id] = c.op
+        upserts: list[Document] = []
         for doc_id, op in latest.items():
             doc = store.get(doc_id) if op == "upsert" else None
             if doc is None:
                 index.delete(doc_id)
             else:
                 index.add(doc)
+                upserts.append(doc)
         index.commit()
+        _sync_vectors(index, upserts, [i for i in latest if i not in {d.id for d in upserts}])
         seq = changes[-1].seq
         _write_state(index, seq)
         touched += len(latest)
@@ -89,8 +93,45 @@ def reindex(store: Store, index: SearchIndex) -> int:
             yield doc
 
     index.rebuild(docs())
+    _rebuild_vectors(store, index)
     _write_state(index, seq)
     return count
+
+
+def _sync_vectors(index: SearchIndex, upserts: list[Document], deletes: list[str]) -> None:
+    """Semantic mode (:mod:`masthead.search.semantic`): bring the vectors beside the index in step with
+    the same changes. Does nothing without the extra; an index without vectors yet gets them all at its
+    next reindex. Runs before the feed position is recorded, so a crash here is replayed (idempotent)."""
+    from masthead.search import semantic
+
+    if not semantic.available():
+        return
+    vs = semantic.VectorStore.open(index.path, create=False)
+    if vs is None:
+        return
+    with vs:
+        vs.delete_many(deletes)
+        vs.upsert_many(upserts)
+
+
+def _rebuild_vectors(store: Store, index: SearchIndex) -> None:
+    """Semantic mode: give every current document a vector (an unchanged one keeps its own) and drop
+    the vectors of documents that are gone. Does nothing without the extra."""
+    from masthead.search import semantic
+
+    if not semantic.available():
+        return
+    with semantic.VectorStore.open(index.path) as vs:
+        ids: set[str] = set()
+        batch: list[Document] = []
+        for doc in store.iter_documents():
+            ids.add(doc.id)
+            batch.append(doc)
+            if len(batch) >= 64:
+                vs.upsert_many(batch)
+                batch = []
+        vs.upsert_many(batch)
+        vs.retain(ids)
 
 
 def is_stale(store: Store, index: SearchIndex) -> bool:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from masthead.search import Highlighter, QueryError, SearchIndex, SearchResults
+from masthead.search import Highlighter, QueryError, SearchIndex, SearchResults, semantic
 from masthead.search.results import fold_word
 from masthead.search.sync import applied_seq, is_stale, sync
 from masthead.store import Store
@@ -142,6 +142,8 @@ class RelatedArticle:
     title: str
     writers: tuple[str, ...]
     date: str | None
+    mode: str = "lexical"
+    """How it was found: ``"semantic"`` (by meaning, with the extra installed) or ``"lexical"``."""
 
 
 @dataclass
@@ -157,6 +159,7 @@ class SearchService:
     index: SearchIndex
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _seen: int = -1
+    _vectors: Any = None  # the semantic VectorStore beside the index, opened on first use
 
     def refresh(self) -> None:
         """Apply the store's pending changes to the index, if there are any."""
@@ -182,14 +185,31 @@ class SearchService:
         )
 
     def related(self, doc_id: str, limit: int = 5) -> list[RelatedArticle]:
-        """Articles most like ``doc_id`` that are still in the store."""
+        """Articles most like ``doc_id`` that are still in the store: by meaning when the semantic extra
+        is installed and the index has a vector for ``doc_id``, else by words (each article's ``mode``
+        says which)."""
+        return self.related_with_mode(doc_id, limit)[0]
+
+    def related_with_mode(self, doc_id: str, limit: int = 5) -> tuple[list[RelatedArticle], str]:
+        """:meth:`related`, and which mode found them: ``"semantic"`` or ``"lexical"``."""
         self.refresh()
+        mode, pairs = "lexical", None
+        if semantic.available():
+            try:
+                if self._vectors is None:
+                    self._vectors = semantic.VectorStore.open(self.index.path, create=False)
+                if self._vectors is not None and doc_id in self._vectors:
+                    mode, pairs = "semantic", self._vectors.related(doc_id, limit)
+            except Exception:  # noqa: BLE001 - a damaged vector file must not break the article page
+                mode, pairs = "lexical", None
+        if pairs is None:
+            pairs = self.index.related(doc_id, limit)
         out = []
-        for other, _score in self.index.related(doc_id, limit):
+        for other, _score in pairs:
             doc = self.store.get(other)
             if doc is not None:
-                out.append(RelatedArticle(doc.id, doc.title, tuple(doc.writers), doc.source.date))
-        return out
+                out.append(RelatedArticle(doc.id, doc.title, tuple(doc.writers), doc.source.date, mode))
+        return out, mode
 
     def highlighter(self, terms: str) -> Highlighter:
         """What to mark on an article reached from a search for ``terms``: the words the search matched
