@@ -155,7 +155,8 @@ def related(docs: list[Document], tmp: Path, semantic: bool = False) -> None:
         f"for {ok}/{n} = {ok / n:.3f}; MRR@5 {sum(rr) / n:.3f}"
     )
     if semantic:
-        from masthead.search.semantic import VectorStore, available
+        from masthead.search.semantic import VectorStore
+        from masthead.search.semantic import installed as available
 
         if not available():
             print("  semantic: the extra is not installed (pip install 'masthead[semantic]')")

@@ -19,8 +19,13 @@ from masthead.store.sqlite import SQLiteStore
 from masthead.web import create_app
 from masthead.web.search import SearchService
 
-HAVE_EXTRA = semantic.available()
+HAVE_EXTRA = semantic.installed()
 needs_extra = pytest.mark.skipif(not HAVE_EXTRA, reason="the semantic extra is not installed")
+
+
+@pytest.fixture(autouse=True)
+def semantic_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(semantic.DISABLE_ENV, "1")  # semantic mode is opt-in
 
 
 def doc(doc_id: str, title: str, *paragraphs: str) -> Document:
@@ -79,12 +84,14 @@ def test_without_the_extra_related_falls_back_to_lexical(tmp_path: Path, monkeyp
         assert all(r.mode == "lexical" for r in related)
         assert [r.doc_id for r in related] == [d for d, _ in index.related("a/strike1", 3)]
         with TestClient(create_app(store, index=index)) as c:
-            assert c.get("/a/strike1").status_code == 200
+            assert c.get("/articles/a/strike1").status_code == 200
     store.close()
 
 
-def test_disabled_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(semantic.DISABLE_ENV, "0")
+    assert semantic.available() is False
+    monkeypatch.delenv(semantic.DISABLE_ENV)
     assert semantic.available() is False
 
 
@@ -192,7 +199,7 @@ def app_archive(tmp_path: Path) -> Iterator[tuple[SQLiteStore, SearchIndex]]:
 def test_article_page_shows_semantic_related(model_loaded: None, app_archive: tuple[SQLiteStore, SearchIndex]) -> None:
     store, index = app_archive
     with TestClient(create_app(store, index=index)) as c:
-        page = c.get("/a/vote1").text  # the first request syncs the index, vectors included
+        page = c.get("/articles/a/vote1").text  # the first request syncs the index, vectors included
     assert semantic.vector_path(index.path).exists()
     related_part = page[page.index('class="related"') :]
     assert "Parliament Elected" in related_part
