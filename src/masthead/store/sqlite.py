@@ -587,6 +587,16 @@ class SQLiteStore(ChangeFeedMixin):
             row = conn.execute(f"{self._WRITER_SQL} WHERE w.slug = ? GROUP BY w.slug", (slug,)).fetchone()
         return WriterSummary(*row) if row else None
 
+    def documents_updated_between(
+        self, from_: str | None = None, until: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[tuple[str, str]]:
+        """``(id, updated)`` of documents with ``from_ <= updated <= until`` (ISO strings compared as text;
+        either bound may be None), oldest change first: what an OAI-PMH harvest pages through."""
+        sql = "SELECT id, updated FROM documents WHERE updated >= ? AND updated <= ? ORDER BY updated, id"
+        with self._reading() as conn:
+            rows = conn.execute(f"{sql} LIMIT ? OFFSET ?", (from_ or "", until or "\uffff", limit, offset))
+            return [(r[0], r[1]) for r in rows.fetchall()]
+
 
 def _issue_rows(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> list[IssueSummary]:
     """Issues matching ``where`` (over alias ``i``) in issue order, each with its documents in page order."""

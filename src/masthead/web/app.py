@@ -26,10 +26,12 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from masthead.model import Document
 from masthead.render.html import article_body
 from masthead.search import Highlighter, SearchIndex
-from masthead.store import DocumentSummary, IssueSummary, Store
+from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
 from masthead.store.catalogue import catalogue_slug, format_date, issue_label
+from masthead.web.publish_routes import add_publish_routes
 from masthead.web.search import (
     RelatedArticle,
     SearchService,
@@ -117,11 +119,14 @@ class Pages:
         urls: Urls | None = None,
         title: str = "Masthead archive",
         search_enabled: bool = False,
+        static_site: bool = False,
     ) -> None:
         self.store = store
         self.urls = urls or Urls()
         self.title = title
         self.search_enabled = search_enabled
+        self.static_site = static_site
+        """Pages for a published static site: no JSON API or revision links; search is Pagefind's."""
         self.env = _environment()
 
     def with_urls(self, urls: Urls) -> Pages:
@@ -129,12 +134,18 @@ class Pages:
         other = Pages.__new__(Pages)
         other.store, other.urls, other.title, other.env = self.store, urls, self.title, self.env
         other.search_enabled = self.search_enabled
+        other.static_site = self.static_site
         return other
 
     def render(self, template: str, **context: Any) -> str:
-        """Render a template with the site-wide context (``urls``, ``site_title``, ``search_enabled``)."""
+        """Render a template with the site-wide context (``urls``, ``site_title``, ``search_enabled``,
+        ``static_site``)."""
         return self.env.get_template(template).render(
-            urls=self.urls, site_title=self.title, search_enabled=self.search_enabled, **context
+            urls=self.urls,
+            site_title=self.title,
+            search_enabled=self.search_enabled,
+            static_site=self.static_site,
+            **context,
         )
 
     # -- page types -------------------------------------------------------------------------------------
@@ -203,6 +214,16 @@ class Pages:
             raise NotFound(f"There is no issue number {issue_id} in this archive.")
         prev_issue, next_issue = self.store.adjacent_issues(issue_id)
         periodical = self.store.periodical(issue.periodical_slug)
+        return self.issue_page(issue, periodical, prev_issue, next_issue)
+
+    def issue_page(
+        self,
+        issue: IssueSummary,
+        periodical: PeriodicalSummary | None,
+        prev_issue: IssueSummary | None,
+        next_issue: IssueSummary | None,
+    ) -> str:
+        """An issue's page from the issue and its already looked-up neighbours (see :meth:`issue`)."""
         return self.render(
             "issue.html",
             issue=issue,
@@ -254,15 +275,46 @@ class Pages:
                     issue = candidate
                     break
         writers = [(name, self.store.writer(catalogue_slug(name.strip()))) for name in doc.writers if name.strip()]
+        return self.article_page(
+            doc,
+            periodical=periodical,
+            issue=issue,
+            writers=writers,
+            revision=shown,
+            revisions=revisions,
+            highlight=highlight,
+            related=related,
+            back=back,
+        )
+
+    def article_page(
+        self,
+        doc: Document,
+        *,
+        periodical: PeriodicalSummary | None,
+        issue: IssueSummary | None,
+        writers: list[tuple[str, WriterSummary | None]],
+        revision: int,
+        revisions: list[Revision],
+        highlight: Highlighter | None = None,
+        related: list[RelatedArticle] | None = None,
+        back: str | None = None,
+        body: str | None = None,
+    ) -> str:
+        """An article page from a document and its already looked-up catalogue context (what
+        :meth:`article` finds in the store; a static-site builder that knows it already passes it in).
+        ``body`` is the article's HTML when the caller has adapted it (else :func:`article_body`)."""
+        latest = max((r.number for r in revisions), default=revision)
+        html = article_body(doc) if body is None else body
         return self.render(
             "article.html",
             doc=doc,
-            body=Markup(highlight_html(article_body(doc), highlight) if highlight else article_body(doc)),
+            body=Markup(highlight_html(html, highlight) if highlight else html),
             periodical=periodical,
             year=doc.source.year,
             issue=issue,
             writers=writers,
-            revision=shown,
+            revision=revision,
             latest=latest,
             revisions=revisions,
             related=related or [],
@@ -469,6 +521,7 @@ def create_app(
         return page_or_404(pages.writer, slug)
 
     add_search_routes(app, pages, service, html)
+    add_publish_routes(app, store, urls, pages=pages)
 
     # -- JSON API ---------------------------------------------------------------------------------------
     @app.get("/healthz", tags=["api"], summary="Health check with the number of documents")

@@ -41,6 +41,9 @@ class Urls:
     prefix: str = "/"
     suffix: str = ""
     json_suffix: str = ""
+    paged_paths: bool = False
+    """Later pages of the article list as paths (``articles/from-101``) rather than ``?offset=100``
+    (a static site has no query strings)."""
 
     def with_prefix(self, prefix: str) -> Urls:
         """The same layout under another prefix (a static page one level deeper, say)."""
@@ -68,6 +71,8 @@ class Urls:
 
     def articles(self, *, offset: int = 0) -> str:
         """The list of all articles (``offset`` for later pages)."""
+        if offset and self.paged_paths:
+            return self._page(f"articles/from-{offset + 1}")
         return self._page("articles", {"offset": offset} if offset else None)
 
     def periodical(self, slug: str) -> str:

@@ -1,0 +1,130 @@
+"""Static-site build benchmark: a full build and a one-article incremental rebuild of a synthetic archive.
+
+    .venv/bin/python bench/build.py                  # 20,000 synthetic articles
+    .venv/bin/python bench/build.py --articles 2000  # quicker
+
+The articles are ``bench/ingest.py``'s synthetic ETOL plain-text pages (about 3,000 words of real prose
+each), with a byline from a pool of writers so that writer pages exist, ingested into a fresh SQLite
+archive. Printed: pages written, pages/s and ms per page rendered (planning, rendering and writing; the
+Pagefind indexing time separately), then the same for a rebuild after one article's title changed and
+after one article's body changed. Targets (issue 6): <= 1 ms per page rendered; an incremental rebuild
+of one article in <= 2 s at 20,000 articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ingest import real_paragraphs, synth_article  # noqa: E402
+from masthead.pipeline import ingest_paths  # noqa: E402
+from masthead.publish import BuildReport, build_site  # noqa: E402
+from masthead.store.sqlite import SQLiteStore  # noqa: E402
+
+FIRST = "Hal Max Rosa Leon James Ernest Tony Natalia Jack Albert Martin Joseph Sam Susan Grace".split()
+LAST = "Draper Shachtman Luxemburg Trotsky Connolly Mandel Cliff Sedova Weber Glotzer Abern Carter Gordon".split()
+
+
+def write_corpus(folder: Path, n: int) -> None:
+    """``n`` synthetic articles, each with a byline by one of ~200 writers."""
+    rng = random.Random(6)
+    paras = real_paragraphs()
+    writers = [f"{f} {last}" for f in FIRST for last in LAST]
+    for i in range(n):
+        d = folder / f"{i // 1000:03d}"
+        d.mkdir(parents=True, exist_ok=True)
+        lines = synth_article(i, rng, paras).split("\n")
+        lines[1:1] = ["", f"by {rng.choice(writers)}"]
+        (d / f"article-{i:06d}.txt").write_text("\n".join(lines), encoding="utf-8")
+
+
+def show(label: str, r: BuildReport) -> None:
+    n = len(r.written)
+    print(f"{label}:")
+    print(f"  pages        : {r.pages} in the site; {n} written, {r.unchanged} unchanged, {len(r.removed)} removed")
+    if n:
+        print(
+            f"  rendering    : {1000 * r.template_seconds / n:.3f} ms per page rendered "
+            f"({r.template_seconds:.3f} s producing HTML: documents loaded, templates run)"
+        )
+        print(
+            f"  + writing    : {r.render_seconds:.3f} s wall for rendering and writing the files "
+            f"({1000 * r.render_seconds / n:.3f} ms per page, {n / r.render_seconds:,.0f} pages/s)"
+        )
+    print(f"  planning     : {r.plan_seconds:.3f} s (catalogue read, fingerprints of every page)")
+    build = r.total_seconds - (r.pagefind_seconds or 0)
+    print(f"  build total  : {build:.3f} s without Pagefind", end="")
+    print(f" ({r.pages / build:,.0f} pages/s overall)" if n == r.pages else "")
+    if r.pagefind_seconds is not None:
+        print(f"  Pagefind     : {r.pagefind_seconds:.2f} s indexing {r.pagefind_pages} pages")
+    else:
+        print("  Pagefind     : not run")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=20000, help="synthetic articles (default 20000)")
+    ap.add_argument(
+        "--pagefind",
+        choices=["all", "full", "none"],
+        default="all",
+        help="run Pagefind on every build (default), on the full build only, or never",
+    )
+    ap.add_argument("--jobs", type=int, default=min(8, os.cpu_count() or 1), help="parsing processes for ingest")
+    ap.add_argument("--workdir", type=Path, help="keep the archive here and reuse it on the next run")
+    args = ap.parse_args()
+    print(f"masthead build benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpus)\n")
+    tmp = args.workdir or Path(tempfile.mkdtemp(prefix="masthead-build-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    reuse = args.workdir is not None and (tmp / f"bench-{args.articles}.db").is_file()
+    try:
+        store = SQLiteStore(str(tmp / f"bench-{args.articles}.db"))
+        if reuse:
+            print(f"reusing the archive of {store.count_documents()} articles in {tmp}\n")
+        else:
+            write_corpus(tmp / "corpus", args.articles)
+            t0 = time.perf_counter()
+            report = ingest_paths(store, [tmp / "corpus"], jobs=args.jobs)
+            if report.failed:
+                raise SystemExit(f"bench corpus failed to ingest: {report.failed[0].error}")
+            print(f"ingested {store.count_documents()} articles in {time.perf_counter() - t0:.1f} s\n")
+        site = tmp / "site"
+        shutil.rmtree(site, ignore_errors=True)
+        show("full build", build_site(store, site, pagefind=args.pagefind != "none"))
+        search = args.pagefind == "all"
+        show("\nrebuild, nothing changed", build_site(store, site, pagefind=search))
+
+        victim = store.list_documents(limit=1, offset=store.count_documents() // 2)[0]
+        doc = store.get(victim.id)
+        assert doc is not None
+        store.save(doc.replace(title=doc.title + " (revised)"), message="bench: retitle")
+        r = build_site(store, site, pagefind=search)
+        show(f"\nrebuild after one article's title changed ({victim.id})", r)
+        print("  pages written: " + ", ".join(r.written))
+
+        doc = store.get(victim.id)
+        assert doc is not None
+        store.save(doc.replace(blocks=doc.blocks[:-1]), message="bench: shorten")
+        r = build_site(store, site, pagefind=search)
+        show("\nrebuild after one article's body changed", r)
+        print("  pages written: " + ", ".join(r.written))
+        size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1048576
+        print(f"\nsite size: {size:.0f} MB in {sum(1 for _ in site.rglob('*.html'))} HTML files")
+        store.close()
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
