@@ -24,6 +24,7 @@ demo: venv
 ## Run the whole test suite (lint included)
 test: venv
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: venv
@@ -36,6 +37,9 @@ format: venv
 
 bench: venv
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/search_eval.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/build.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache

@@ -408,9 +408,7 @@ def test_not_credit_lines(text: str) -> None:
 _name_word = (
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=9)
     .filter(lambda w: w not in _RESERVED and w not in {"for", "by", "with", "on", "the", "html"})
-    .filter(
-        lambda w: not any(w.startswith(r) for r in ("transcri", "mark", "proof", "translat", "edit", "scan"))
-    )
+    .filter(lambda w: not any(w.startswith(r) for r in ("transcri", "mark", "proof", "translat", "edit", "scan")))
     .map(str.capitalize)
 )
 _names = st.lists(_name_word, min_size=1, max_size=3).map(" ".join)

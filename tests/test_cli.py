@@ -32,7 +32,10 @@ def test_version_and_help_through_the_real_entry_point() -> None:
         assert command in r.stdout
 
 
-@pytest.mark.parametrize("command", ["parse", "ingest", "list", "show", "serve"])
+COMMANDS = ["parse", "ingest", "list", "show", "search", "reindex", "serve", "build", "export"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
     r = runner.invoke(app, [command, "--help"])
     assert r.exit_code == 0
@@ -88,9 +91,7 @@ def test_changed_file_becomes_a_new_revision(tmp_path: Path, labor_action: Path)
     f.write_text(labor_action.read_text(encoding="utf-8"), encoding="utf-8")
     db = str(tmp_path / "a.db")
     assert runner.invoke(app, ["ingest", str(f), "--archive", db, "-q"]).exit_code == 0
-    f.write_text(
-        f.read_text(encoding="utf-8").replace("sick with sorrow", "sick with grief"), encoding="utf-8"
-    )
+    f.write_text(f.read_text(encoding="utf-8").replace("sick with sorrow", "sick with grief"), encoding="utf-8")
     r = runner.invoke(app, ["ingest", str(f), "--archive", db, "-q"])
     assert "0 new, 1 changed" in r.output
     doc_id = json.loads(runner.invoke(app, ["list", "--archive", db, "-f", "json"]).stdout)[0]["id"]

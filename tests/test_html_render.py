@@ -249,9 +249,7 @@ def test_round_trip_sample() -> None:
     doc = sample_doc()
     # the unsafe link cannot survive (by design); everything else does
     first = doc.blocks[0]
-    safe = Block(
-        "paragraph", first.text, tuple(m for m in first.marks if m.kind != "link"), style=first.style
-    )
+    safe = Block("paragraph", first.text, tuple(m for m in first.marks if m.kind != "link"), style=first.style)
     _round_trip(doc.replace(blocks=(safe, *doc.blocks[1:])))
 
 
@@ -319,9 +317,7 @@ def _block(draw: st.DrawFn, note_ids: tuple[str, ...], depth: int = 0) -> Block:
         return Block(kind, text, marks, children=kids, anchor=anchor, style=style)
     if kind == "heading":
         return Block("heading", text, marks, level=draw(st.integers(1, 6)), anchor=anchor)
-    return Block(
-        "paragraph", text, marks, style=draw(st.sampled_from([None, "fst", "quoteb"])), anchor=anchor
-    )
+    return Block("paragraph", text, marks, style=draw(st.sampled_from([None, "fst", "quoteb"])), anchor=anchor)
 
 
 @st.composite
@@ -329,9 +325,7 @@ def rich_documents(draw: st.DrawFn) -> Document:
     note_ids = tuple(f"n{i}" for i in range(draw(st.integers(0, 3))))
     notes = tuple(Note(n, n[1:], tuple(draw(st.lists(_block(note_ids, 1), max_size=3)))) for n in note_ids)
     raw = draw(st.sampled_from(["", "Labor Action, Vol. 12 No. 10, 8 March 1948, p. 4"]))
-    info = draw(
-        st.lists(st.tuples(st.sampled_from(["", "Source", "Written:", "Note"]), _sentence), max_size=3)
-    )
+    info = draw(st.lists(st.tuples(st.sampled_from(["", "Source", "Written:", "Note"]), _sentence), max_size=3))
     if raw and draw(st.booleans()):
         info.append((draw(st.sampled_from(["Source", ""])), raw))
     return Document(

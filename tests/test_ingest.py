@@ -72,9 +72,7 @@ def test_legacy_html_is_read_in_its_declared_charset() -> None:
     assert "Jaurès “quoted”" in text
     assert enc == "windows-1252"
     # a page declaring ISO-8859-1 but actually UTF-8 (as one bundled page is) is read as UTF-8
-    text, enc = decode(
-        page.replace(b"\xe8", "è".encode()).replace(b"\x93", b"").replace(b"\x94", b""), html=True
-    )
+    text, enc = decode(page.replace(b"\xe8", "è".encode()).replace(b"\x93", b"").replace(b"\x94", b""), html=True)
     assert "Jaurès" in text and enc == "utf-8"
 
 

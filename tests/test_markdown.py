@@ -326,9 +326,7 @@ def test_read_errors_and_warnings() -> None:
         parse_text("no headings at all", path="x.md")
     doc = read("---\ntitle: From YAML\n---\nJust text.\n").document  # front-matter title as a fallback
     assert doc.title == "From YAML" and doc.blocks == (Block("paragraph", "Just text."),)
-    parsed = read(
-        "# T\n\n------\n\nFrom **Workers' Republic**, 31 February 1898.\\\nTranscribed by A B.\n\n---\n\nx\n"
-    )
+    parsed = read("# T\n\n------\n\nFrom **Workers' Republic**, 31 February 1898.\\\nTranscribed by A B.\n\n---\n\nx\n")
     assert parsed.document.source == Source(raw="From Workers' Republic, 31 February 1898.")
     assert parsed.warnings[0].line == 5 and "impossible date" in parsed.warnings[0].message
     parsed = read("# T\n\nSee [\\[9\\]](#n9).\n")
@@ -416,9 +414,7 @@ def _crosses(a: Mark, b: Mark) -> bool:
 
 
 @st.composite
-def marked(
-    draw: st.DrawFn, note_ids: tuple[str, ...] = (), lines: bool = True
-) -> tuple[str, tuple[Mark, ...]]:
+def marked(draw: st.DrawFn, note_ids: tuple[str, ...] = (), lines: bool = True) -> tuple[str, tuple[Mark, ...]]:
     ws = draw(st.lists(words, min_size=1, max_size=12))
     ws[0] = draw(plain_words) + ws[0]  # every paragraph says something
     seps = [draw(st.sampled_from([" ", " ", " ", "\n"])) if lines else " " for _ in ws[1:]]
@@ -458,9 +454,7 @@ def body_block(draw: st.DrawFn, note_ids: tuple[str, ...]) -> Block:
     if kind == "quote":
         return Block("quote", children=tuple(Block("paragraph", *draw(marked(note_ids))) for _ in range(2)))
     if kind == "pre":
-        lines = draw(
-            st.lists(st.text(alphabet=_LETTERS + _PUNCT + " `", max_size=20), min_size=1, max_size=3)
-        )
+        lines = draw(st.lists(st.text(alphabet=_LETTERS + _PUNCT + " `", max_size=20), min_size=1, max_size=3))
         return Block("preformatted", "\n".join(lines).rstrip("\n"))
     text, marks = draw(marked(note_ids))
     return Block("paragraph", text, marks, style=draw(st.sampled_from([None, None, "fst"])))
@@ -481,9 +475,7 @@ def documents(draw: st.DrawFn) -> Document:
         line += f", p. {draw(st.integers(1, 40))}." if draw(st.booleans()) else "."
         assert is_citation_line(line)
         source = replace(parse_citation(line), raw=line.replace("**", ""))
-    credits = [
-        Credit(draw(st.sampled_from(CREDIT_ROLES)), draw(names)) for _ in range(draw(st.integers(0, 2)))
-    ]
+    credits = [Credit(draw(st.sampled_from(CREDIT_ROLES)), draw(names)) for _ in range(draw(st.integers(0, 2)))]
     credits = [c for line in format_credits(credits) for c in parse_credits(line)]
     info = []
     if draw(st.booleans()):

@@ -89,9 +89,7 @@ def test_real_section_breaks_follow_double_blank_lines(real: Document, real_text
         lines[i][:30] for i in range(2, len(lines)) if lines[i] and not lines[i - 1] and not lines[i - 2]
     ]
     assert len(after_double_blank) == 6
-    after_break = [
-        real.blocks[i + 1].text[:30] for i, b in enumerate(real.blocks) if b.kind == "section_break"
-    ]
+    after_break = [real.blocks[i + 1].text[:30] for i, b in enumerate(real.blocks) if b.kind == "section_break"]
     assert after_break == after_double_blank
 
 
@@ -313,9 +311,7 @@ def test_heading_needs_text_after_it() -> None:
 
 
 def test_indented_blocks_are_quotes() -> None:
-    text = (
-        "T\n\nHe wrote:\n\n    We shall fight\n    on the beaches.\n\n    And win.\n\nThen more.\n\nMore.\n"
-    )
+    text = "T\n\nHe wrote:\n\n    We shall fight\n    on the beaches.\n\n    And win.\n\nThen more.\n\nMore.\n"
     doc = read(text).document
     assert [b.kind for b in doc.blocks] == ["paragraph", "quote", "paragraph", "paragraph"]
     assert [c.text for c in doc.blocks[1].children] == ["We shall fight on the beaches.", "And win."]
@@ -425,11 +421,7 @@ def test_huge_single_paragraph_parses() -> None:
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(st.sampled_from(list("ab A.,:?()[]1-*–\n\n\t \r") + ["From ", "Vol. 1 ", "1948", "by "])).map(
-        "".join
-    )
-)
+@given(st.lists(st.sampled_from(list("ab A.,:?()[]1-*–\n\n\t \r") + ["From ", "Vol. 1 ", "1948", "by "])).map("".join))
 def test_read_raises_only_read_error(text: str) -> None:
     try:
         parsed = read(text)
@@ -444,9 +436,7 @@ _VOCAB = (
     "workers party strike union class struggle capital war peace bread land power socialism state press "
     "meeting comrades factory wages bosses committee the of and a to"
 ).split()
-_TITLE_WORDS = (
-    "Workers Party Strike Union Class Struggle Capital War Peace Land Power Socialism State".split()
-)
+_TITLE_WORDS = "Workers Party Strike Union Class Struggle Capital War Peace Land Power Socialism State".split()
 _NAMES = "Max Hal James Rosa Leon Jane Ted Einde Shachtman Draper Connolly Howe Smith Crawford".split()
 
 words = st.lists(st.sampled_from(_VOCAB), min_size=2, max_size=12)
@@ -485,9 +475,7 @@ def documents(draw: st.DrawFn) -> Document:
             blocks.append(Block("section_break"))
         elif kind == "list":
             items = draw(st.lists(sentences, min_size=2, max_size=4))
-            blocks.append(
-                Block("list", ordered=draw(st.booleans()), children=tuple(Block("item", t) for t in items))
-            )
+            blocks.append(Block("list", ordered=draw(st.booleans()), children=tuple(Block("item", t) for t in items)))
         elif kind == "quote" and prev != "quote":
             children = draw(st.lists(paragraphs([]), min_size=1, max_size=2))
             blocks.append(Block("quote", children=tuple(children)))
@@ -499,8 +487,7 @@ def documents(draw: st.DrawFn) -> Document:
     if quoted * 2 >= chunks:  # mostly indented: the reader takes indentation as paragraph style
         blocks = [b.children[0] if b.kind == "quote" else b for b in blocks]
     notes = tuple(
-        Note(f"n{label}", label, tuple(draw(st.lists(paragraphs([]), min_size=1, max_size=2))))
-        for label in labels
+        Note(f"n{label}", label, tuple(draw(st.lists(paragraphs([]), min_size=1, max_size=2)))) for label in labels
     )
     source = Source()
     if draw(st.booleans()):
@@ -518,9 +505,7 @@ def documents(draw: st.DrawFn) -> Document:
         Credit(role, name, for_whom)
         for role, name, for_whom in draw(
             st.lists(
-                st.tuples(
-                    st.sampled_from(["transcribed", "marked up", "proofread"]), names, st.none() | titles
-                ),
+                st.tuples(st.sampled_from(["transcribed", "marked up", "proofread"]), names, st.none() | titles),
                 max_size=3,
                 unique_by=lambda t: (t[0], t[1]),
             )

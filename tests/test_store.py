@@ -108,9 +108,7 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, sorted, read through a separate connection."""
     conn = sqlite3.connect(path)
     try:
-        tables = [
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        ]
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
     finally:
         conn.close()
@@ -141,9 +139,7 @@ def test_new_unchanged_changed(store):
     assert (r3.status, r3.revision) == ("changed", 2)
     assert store.save(doc.replace(title="Independent Socialism Today")).revision == 2
     # The source file's hash is part of the content: new bytes with the same parse is a new revision.
-    changed_bytes = doc.replace(
-        title="Independent Socialism Today", provenance=Provenance(doc.provenance.path)
-    )
+    changed_bytes = doc.replace(title="Independent Socialism Today", provenance=Provenance(doc.provenance.path))
     assert store.save(changed_bytes).status == "changed"
     assert store.count_documents() == 1
 
@@ -203,18 +199,12 @@ def test_id_for_source_follows_the_file(store):
 def _catalogue(store: SQLiteStore) -> None:
     la = "Labor Action"
     store.save(make_doc("a", title="Second page article", pages=(2, 2), writers=("Hal Draper",), path="a"))
-    store.save(
-        make_doc("b", title="Front page", pages=(1, 1), writers=("Max Shachtman", "Hal Draper"), path="b")
-    )
+    store.save(make_doc("b", title="Front page", pages=(1, 1), writers=("Max Shachtman", "Hal Draper"), path="b"))
     store.save(make_doc("c", title="Next week", date="1948-03-15", issue=11, pages=(1, 1), path="c"))
     store.save(make_doc("d", title="Date only", volume=None, issue=None, date="1949-01-03", path="d"))
-    store.save(
-        make_doc("e", title="Month only", volume=None, issue=None, date="1949-02", pages=(3, 4), path="e")
-    )
+    store.save(make_doc("e", title="Month only", volume=None, issue=None, date="1949-02", pages=(3, 4), path="e"))
     store.save(make_doc("f", title="Undated one", volume=None, issue=None, date=None, pages=(5, 5), path="f"))
-    store.save(
-        make_doc("g", title="Undated two", volume=None, issue=None, date=None, pages=(None, None), path="g")
-    )
+    store.save(make_doc("g", title="Undated two", volume=None, issue=None, date=None, pages=(None, None), path="g"))
     store.save(make_doc("h", title="Elsewhere", periodical="The New International", date="1950-06", path="h"))
     store.save(make_doc("i", title="No periodical", periodical=None, date="1951-01-01", writers=(), path="i"))
     assert la
@@ -278,9 +268,7 @@ def test_adjacent_issues(store):
 def test_seasonal_issues_are_distinct_and_ordered(store):
     fi = "Fourth International"
     store.save(make_doc("fall", periodical=fi, volume=None, issue=None, date="1955", season="Fall", path="1"))
-    store.save(
-        make_doc("winter", periodical=fi, volume=None, issue=None, date="1955", season="Winter", path="2")
-    )
+    store.save(make_doc("winter", periodical=fi, volume=None, issue=None, date="1955", season="Winter", path="2"))
     store.save(make_doc("march", periodical=fi, volume=None, issue=None, date="1955-03", path="3"))
     labels = [i.label for i in store.issues("fourth-international")]
     assert labels == ["Winter 1955", "Fall 1955", "March 1955"]
@@ -583,9 +571,7 @@ def test_reads_are_not_blocked_by_a_writer(file_store, tmp_path):
     style=st.none() | st.sampled_from(["fst", "sig"]),
 )
 def test_canonical_json_is_the_model_json(texts, title, volume, style):
-    blocks = tuple(
-        Block("paragraph", t, marks=(Mark(0, len(t), "emphasis"),) if t else (), style=style) for t in texts
-    )
+    blocks = tuple(Block("paragraph", t, marks=(Mark(0, len(t), "emphasis"),) if t else (), style=style) for t in texts)
     doc = make_doc(title=title, volume=volume).replace(blocks=(Block("quote", children=blocks), *blocks))
     expected = json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":"))
     assert canonical_json(doc) == expected

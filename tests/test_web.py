@@ -25,14 +25,10 @@ ARTICLE_ID = "labor-action/1948/03/08/independent-socialism"
 TITLE = "Independent Socialism, Building Workers’ Confidence, Is Only Answer to Stalinism"
 
 
-def _source(
-    periodical: str | None, volume: int | None, issue: int | None, date: str | None, pages=None
-) -> Source:
+def _source(periodical: str | None, volume: int | None, issue: int | None, date: str | None, pages=None) -> Source:
     start, end = pages if pages else (None, None)
     raw = f"From {periodical}, Vol. {volume} No. {issue}, {date}." if periodical else ""
-    return Source(
-        periodical=periodical, volume=volume, issue=issue, date=date, page_start=start, page_end=end, raw=raw
-    )
+    return Source(periodical=periodical, volume=volume, issue=issue, date=date, page_start=start, page_end=end, raw=raw)
 
 
 def archive_documents() -> list[Document]:
@@ -69,9 +65,7 @@ def archive_documents() -> list[Document]:
         ),
         credits=(Credit(role="transcribed", name="Einde O’Callaghan", for_whom="ETOL"),),
         blocks=body,
-        notes=(
-            Note(id="n1", label="1", blocks=(Block(kind="paragraph", text="See Labor Action, 1 March."),)),
-        ),
+        notes=(Note(id="n1", label="1", blocks=(Block(kind="paragraph", text="See Labor Action, 1 March."),)),),
     )
     front = Document(
         id="labor-action/1948/03/08/czech-coup",
@@ -129,9 +123,7 @@ def build_archive(path: Path) -> SQLiteStore:
     """A SQLite store at ``path`` holding :func:`archive_documents`, the main article in two revisions."""
     store = SQLiteStore(str(path))
     docs = archive_documents()
-    first = docs[0].replace(
-        blocks=docs[0].blocks[:1] + (Block(kind="paragraph", text="First draft wording."),)
-    )
+    first = docs[0].replace(blocks=docs[0].blocks[:1] + (Block(kind="paragraph", text="First draft wording."),))
     store.save(first, message="first")
     for doc in docs:
         store.save(doc)
@@ -190,9 +182,7 @@ def test_home_lists_periodicals_writers_and_total(client: TestClient) -> None:
     assert '<link rel="stylesheet" href="/static/masthead.css">' in r.text
 
 
-def test_periodical_page_is_a_year_index_of_tables_of_contents(
-    client: TestClient, store: SQLiteStore
-) -> None:
+def test_periodical_page_is_a_year_index_of_tables_of_contents(client: TestClient, store: SQLiteStore) -> None:
     r = client.get("/periodicals/labor-action")
     assert r.status_code == 200
     tree = check_page(r.text)
@@ -201,9 +191,7 @@ def test_periodical_page_is_a_year_index_of_tables_of_contents(
     assert "Vol. 12 No. 11, 15 March 1948" in text
     assert text.index("Vol. 12 No. 10") < text.index("Vol. 12 No. 11") < text.index("Undated")
     # The TOC entry: title link, writer, page.
-    entry = next(
-        li for li in tree.iter("li") if "toc-entry" in (li.get("class") or "") and TITLE in li.text_content()
-    )
+    entry = next(li for li in tree.iter("li") if "toc-entry" in (li.get("class") or "") and TITLE in li.text_content())
     assert entry.find(".//a").get("href") == f"/articles/{ARTICLE_ID}"
     assert "by Irving Howe" in " ".join(entry.text_content().split())
     assert "p. 4" in entry.text_content()
@@ -318,9 +306,7 @@ def test_undated_and_periodical_less_documents(client: TestClient) -> None:
     assert "Undated" in text_of(r.text)  # breadcrumb to its issue
     r = client.get("/articles/irving-howe/1950/a-pamphlet")
     assert r.status_code == 200
-    crumbs = [
-        a.get("href") for a in lxml_html.fromstring(r.text).find(".//nav[@class='breadcrumbs']").iter("a")
-    ]
+    crumbs = [a.get("href") for a in lxml_html.fromstring(r.text).find(".//nav[@class='breadcrumbs']").iter("a")]
     assert crumbs == ["/"]
 
 

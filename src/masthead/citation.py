@@ -194,9 +194,7 @@ def format_date(date: str, season: str | None = None) -> str:
 # -- citation components -----------------------------------------------------------------------------
 _VOLUME = re.compile(r"\b(?:Vol|Volume|VOL)\b\.?\s*(?P<n>\d+|[IVXLCDMivxlcdm]+)\b")
 _WHOLE = re.compile(r"\bWhole\s+(?:No|Number)\b\.?\s*(?P<n>\d+)")
-_ISSUE = re.compile(
-    r"\b(?P<word>Nos|No|Numbers|Number|Nr|Issue)\b\.?\s*(?P<n>\d+)(?:\s*(?:[-–/&]|and)\s*(?P<n2>\d+))?"
-)
+_ISSUE = re.compile(r"\b(?P<word>Nos|No|Numbers|Number|Nr|Issue)\b\.?\s*(?P<n>\d+)(?:\s*(?:[-–/&]|and)\s*(?P<n2>\d+))?")
 _PAGES = re.compile(r"(?<!\w)(?:pp?\.|pages?\b|pgs?\.)\s*(?P<a>\d+)(?:\s*(?:[-–—]|to)\s*(?P<b>\d+))?")
 _LEAD = re.compile(
     r"^(?:from|source:|in|(?:first|originally|later)?\s*(?:published|printed|reprinted|republished)"
@@ -391,9 +389,7 @@ _CLAUSE = re.compile(
 )
 _HAS_DIGIT = re.compile(r"\d")
 _ROLE_PREFIX = re.compile(rf"^[\W_]{{0,4}}(?:{_ROLE_ALT})", re.IGNORECASE)
-_CLAUSE_START = re.compile(
-    rf"^\s*(?P<roles>{_ROLE_LIST})\b\s*(?:(?P<by>by\b)|(?P<colon>:))?\s*", re.IGNORECASE
-)
+_CLAUSE_START = re.compile(rf"^\s*(?P<roles>{_ROLE_LIST})\b\s*(?:(?P<by>by\b)|(?P<colon>:))?\s*", re.IGNORECASE)
 _YEAR_END = re.compile(r"(?<!\d)(?P<year>1[5-9]\d\d|20\d\d)\s*\)?\s*\.?\s*$")
 _YEAR_LEAD = re.compile(
     rf"(?:\s*,?\s*\b(?:in|on)\b)?(?:\s*,?\s*\b(?:{_MONTH_RE}|{_SEASON_WORD}|\d{{1,2}}(?:st|nd|rd|th)?)){{0,2}}"

@@ -33,7 +33,8 @@ app = typer.Typer(
         "  masthead parse article.txt            # see how one file is structured\n\n"
         "  masthead ingest examples/corpus       # store a folder of transcriptions\n\n"
         "  masthead list                         # what the archive holds\n\n"
-        "  masthead serve                        # read it at http://127.0.0.1:8000"
+        "  masthead serve                        # read it at http://127.0.0.1:8000\n\n"
+        "  masthead build --out site/            # or publish it as a static website"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -151,9 +152,7 @@ def parse(
     from masthead.readers import ReadError
 
     try:
-        parsed = parse_file(
-            file, max_bytes=int(max_size * 1048576), fmt=input_format.value if input_format else None
-        )
+        parsed = parse_file(file, max_bytes=int(max_size * 1048576), fmt=input_format.value if input_format else None)
     except ReadError as exc:
         raise fail(str(exc)) from None
     for w in parsed.warnings:
@@ -163,9 +162,7 @@ def parse(
 
 @app.command()
 def ingest(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for parsing.")] = 1,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest file to read, in MiB.")] = 10,
@@ -273,9 +270,7 @@ def show(
     id: Annotated[str, typer.Argument(help="Document id, as `masthead list` prints it.", show_default=False)],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.json,
-    revision: Annotated[
-        int | None, typer.Option(help="An earlier revision (default: the current one).")
-    ] = None,
+    revision: Annotated[int | None, typer.Option(help="An earlier revision (default: the current one).")] = None,
 ) -> None:
     """Print one stored document.
 
@@ -428,6 +423,15 @@ def serve(
         if index is not None:
             index.close()
         store.close()
+
+
+def _register_publishing() -> None:
+    from masthead.cli_publish import register
+
+    register(app)
+
+
+_register_publishing()
 
 
 def main() -> None:

@@ -30,6 +30,8 @@ def build(
 
     The folder works from any web host and when opened from disk. A rebuild writes only the pages
     whose content changed (use --full to rewrite everything).
+
+    Example: masthead build --archive archive.db --out site/ --base-url https://example.org/archive/
     """
     from masthead.publish import PublishError, build_site
 
@@ -84,6 +86,8 @@ def export_command(
     Text formats go to standard output without --out. BibTeX, RIS, CSL-JSON and EPUB put every chosen
     document in one file (--all with epub makes one book); TEI, Markdown and text write one file per
     document into the --out folder when several are chosen.
+
+    Example: masthead export labor-action/1948/03/08/independent-socialism-building-workers --format tei
     """
     from masthead.export import FORMATS, ExportError, export
 

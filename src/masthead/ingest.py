@@ -67,9 +67,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             raise ReadError("no such file or folder", path=str(raw))
 
 
-def load(
-    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None
-) -> SourceFile:
+def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None) -> SourceFile:
     """Read and decode one file. Raises :class:`ReadError` for a missing, empty, oversized, binary or
     undecodable file, with a message that says how to fix it."""
     shown = display_path(path)
@@ -155,8 +153,6 @@ def structure(src: SourceFile) -> Parsed:
     return parsed
 
 
-def parse_file(
-    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None
-) -> Parsed:
+def parse_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None) -> Parsed:
     """Load one file and structure it: the ingest and structure stages, without the store."""
     return structure(load(path, max_bytes=max_bytes, fmt=fmt))

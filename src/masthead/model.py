@@ -301,13 +301,9 @@ def _to_plain(doc: Document) -> dict[str, Any]:
             "page_end": s.page_end,
             "raw": s.raw,
         },
-        "credits": [
-            {"role": c.role, "name": c.name, "for_whom": c.for_whom, "year": c.year} for c in doc.credits
-        ],
+        "credits": [{"role": c.role, "name": c.name, "for_whom": c.for_whom, "year": c.year} for c in doc.credits],
         "blocks": [_block_dict(b) for b in doc.blocks],
-        "notes": [
-            {"id": n.id, "label": n.label, "blocks": [_block_dict(b) for b in n.blocks]} for n in doc.notes
-        ],
+        "notes": [{"id": n.id, "label": n.label, "blocks": [_block_dict(b) for b in n.blocks]} for n in doc.notes],
         "info": [[k, v] for k, v in doc.info],
         "provenance": {"path": p.path, "format": p.format, "sha256": p.sha256, "encoding": p.encoding},
         "language": doc.language,
@@ -343,9 +339,7 @@ def validate(doc: Document) -> None:
             if m.kind not in MARK_KINDS:
                 raise ModelError(f"unknown mark kind {m.kind!r}")
             if not (0 <= m.start <= m.end <= len(b.text)):
-                raise ModelError(
-                    f"mark {m.kind} [{m.start}:{m.end}] is outside its block of {len(b.text)} chars"
-                )
+                raise ModelError(f"mark {m.kind} [{m.start}:{m.end}] is outside its block of {len(b.text)} chars")
     for c in doc.credits:
         if c.role not in CREDIT_ROLES:
             raise ModelError(f"unknown credit role {c.role!r}")

@@ -144,9 +144,7 @@ def _store_all(
             try:
                 result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
             except Exception as exc:  # the store rolled back; record and go on with the batch
-                outcome = FileOutcome(
-                    path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}"
-                )
+                outcome = FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
             else:
                 outcome = FileOutcome(
                     path=doc.provenance.path,

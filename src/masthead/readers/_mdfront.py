@@ -39,9 +39,7 @@ _REPUBLISHED = re.compile(
     r"^(?:recently\s+|later\s+|also\s+)?(?:re-?published|re-?printed|republication|reproduced)\b", re.I
 )
 _RIGHTS = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.IGNORECASE)
-_NAME_WORD = re.compile(
-    r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|(?:[A-Z]\.){1,4}[A-Z]?\.?|[A-Z][a-z]?['’][A-Z][\w\-]*)$"
-)
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*\.?|(?:[A-Z]\.){1,4}[A-Z]?\.?|[A-Z][a-z]?['’][A-Z][\w\-]*)$")
 _NAME_PARTICLES = {
     "de", "du", "da", "di", "del", "della", "der", "den", "van", "von", "la", "le", "y", "ten", "ter",
 }  # fmt: skip
@@ -206,12 +204,7 @@ def _head_text(b: IBlock) -> str:
     """A front-matter heading's text without a trailing note reference ("(1898) [1]" -> "(1898)")."""
     text = b.text
     last = max((m for m in b.marks if m.kind == "link"), key=lambda m: m.end, default=None)
-    if (
-        last
-        and last.end == len(text)
-        and (last.target or "").startswith("#")
-        and note_label(text[last.start :])
-    ):
+    if last and last.end == len(text) and (last.target or "").startswith("#") and note_label(text[last.start :]):
         text = text[: last.start].rstrip()
     return text.replace("\n", " ").replace("\u00a0", " ")
 
@@ -285,17 +278,13 @@ def _source_block(blocks: list[IBlock], j: int, fr: FrontMatter, warnings: list[
     return end
 
 
-def _source_line(
-    plain: str, marked: str, line: int, kind: str, fr: FrontMatter, warnings: list[Diagnostic]
-) -> None:
+def _source_line(plain: str, marked: str, line: int, kind: str, fr: FrontMatter, warnings: list[Diagnostic]) -> None:
     if kind in ("citation", "bad citation") and fr.source == Source():
         try:
             fr.source = replace(parse_citation(marked), raw=plain)
         except (CitationError, ValueError) as exc:
             fr.source = Source(raw=plain)
-            warnings.append(
-                Diagnostic(f"citation not understood ({exc}), kept as written: {plain[:60]!r}", line)
-            )
+            warnings.append(Diagnostic(f"citation not understood ({exc}), kept as written: {plain[:60]!r}", line))
     elif kind == "credit":
         try:
             fr.credits.extend(parse_credits(plain))
@@ -308,9 +297,7 @@ def _source_line(
     else:
         fr.info.append(("Source", plain))
         if kind in ("other", "bad citation"):
-            warnings.append(
-                Diagnostic(f"source line not recognised, kept as information: {plain[:60]!r}", line)
-            )
+            warnings.append(Diagnostic(f"source line not recognised, kept as information: {plain[:60]!r}", line))
 
 
 def _trim_rules(body: list[IBlock]) -> list[IBlock]:

@@ -42,9 +42,7 @@ def pandoc_notes(fndefs: list[IBlock], warnings: list[Diagnostic]) -> list[Note]
     for b in fndefs:
         label = b.label or ""
         if any(n.id == label for n in notes):
-            warnings.append(
-                Diagnostic(f"note [^{label}] defined twice; the first definition is kept", b.line)
-            )
+            warnings.append(Diagnostic(f"note [^{label}] defined twice; the first definition is kept", b.line))
         else:
             notes.append(Note(id=label, label=label, blocks=tuple(c.freeze() for c in b.children)))
     return notes
@@ -67,9 +65,7 @@ def _def_of(b: IBlock) -> tuple[str, int] | None:
     return (label, m.end) if label else None
 
 
-def mia_notes(
-    body: list[IBlock], taken: set[str], warnings: list[Diagnostic]
-) -> tuple[list[IBlock], list[Note]]:
+def mia_notes(body: list[IBlock], taken: set[str], warnings: list[Diagnostic]) -> tuple[list[IBlock], list[Note]]:
     """Pull MIA-style notes ("[1.](#f1){#n1} text" under a Notes heading) out of the body.
 
     References ("[\\[1\\]](#n1){#f1}") to a note become zero-width ``noteref`` marks; note ids are the
@@ -128,9 +124,7 @@ def _refs_to_marks(b: IBlock, anchors: dict[str, tuple[str, str]], warnings: lis
         note = anchors.get(target)
         if note is None:
             if target and target != "top":
-                warnings.append(
-                    Diagnostic(f"note reference {label!r} points at #{target}, not a note", b.line)
-                )
+                warnings.append(Diagnostic(f"note reference {label!r} points at #{target}, not a note", b.line))
             continue
         start, end = m.start, m.end
         while start > 0 and b.text[start - 1] == " ":
@@ -140,8 +134,6 @@ def _refs_to_marks(b: IBlock, anchors: dict[str, tuple[str, str]], warnings: lis
                 end += 1
         b.marks = [x for x in b.marks if x is not m]
         delete_span(b, start, end)
-        b.marks = normalize_marks(
-            b.text, [*b.marks, Mark(start, start, "noteref", target=note[0], label=note[1])]
-        )
+        b.marks = normalize_marks(b.text, [*b.marks, Mark(start, start, "noteref", target=note[0], label=note[1])])
     if refs and b.text != b.text.strip():
         b.text, b.marks, _ = finish_text(b.text, b.marks)

@@ -71,16 +71,12 @@ _MAX_UNMARKED_FRONT_LINE = 160
 _MAX_HEADING_WORDS = 12
 _MAX_HEADING_CHARS = 100
 
-_BREAK_LINE = re.compile(
-    r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:#\s*){3,}|(?:~\s*){3,}|(?:=\s*){3,})$"
-)
+_BREAK_LINE = re.compile(r"^(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:#\s*){3,}|(?:~\s*){3,}|(?:=\s*){3,})$")
 _DATE_LINE = re.compile(r"^\((?P<inner>[^()]{1,80})\)\.?$")
 _BYLINE = re.compile(r"^[Bb]y\s+(?P<names>\S.{0,120})$")
 _NOTES_HEAD = re.compile(r"^(?:notes?|foot-?notes|end-?notes|notes and references)\s*:?$", re.IGNORECASE)
 _NOTE_START = re.compile(r"^(?:\[(?P<a>\d{1,3}|\*{1,3}|[a-z])\]|(?P<b>\d{1,3})[.)])\s*(?P<text>.*)$")
-_LIST_MARK = re.compile(
-    r"^(?:(?P<num>\d{1,3}[.)]|\((?:\d{1,3}|[a-z]|[ivx]{1,5})\)|[a-z][.)])|(?P<bul>[-–—•*]))\s+"
-)
+_LIST_MARK = re.compile(r"^(?:(?P<num>\d{1,3}[.)]|\((?:\d{1,3}|[a-z]|[ivx]{1,5})\)|[a-z][.)])|(?P<bul>[-–—•*]))\s+")
 _WORD_START = re.compile(r"[\-–—/(\"“‘']")
 _NOTEREF = re.compile(r"\[(\d{1,3}|\*{1,3}|[a-z])\]")
 _NOTEREF_TAIL = re.compile(r"(?:\s*\[(?:\d{1,3}|\*{1,3}|[a-z])\])+$")
@@ -104,8 +100,6 @@ class _Chunk:
     line: int
     blanks: int
     indented: bool
-
-
 
 
 # -- text helpers ------------------------------------------------------------------------------------
@@ -254,9 +248,7 @@ def _is_bare_name(chunk: _Chunk) -> bool:
         return False
     words = chunk.lines[0].split()
     return (
-        2 <= len(words) <= 4
-        and all(w.lower() not in _SMALL_WORDS for w in words)
-        and _is_name(chunk.lines[0].strip())
+        2 <= len(words) <= 4 and all(w.lower() not in _SMALL_WORDS for w in words) and _is_name(chunk.lines[0].strip())
     )
 
 
@@ -368,8 +360,7 @@ def _take_marked(row: list[_Row], front: FrontMatter, warnings: list[Diagnostic]
             front.info.append(("front matter", text))
             warnings.append(
                 Diagnostic(
-                    f"front-matter line {text[:60]!r} is not a subtitle, date line, citation, credit "
-                    "or byline",
+                    f"front-matter line {text[:60]!r} is not a subtitle, date line, citation, credit or byline",
                     line_no,
                 )
             )
@@ -396,9 +387,7 @@ def _list_block(chunk: _Chunk) -> Block | None:
     return Block(kind="list", ordered=ordered, children=children)
 
 
-def _read_notes(
-    chunks: list[_Chunk], notes: list[tuple[str, list[list[str]]]], warnings: list[Diagnostic]
-) -> None:
+def _read_notes(chunks: list[_Chunk], notes: list[tuple[str, list[list[str]]]], warnings: list[Diagnostic]) -> None:
     """Fill ``notes`` (label, paragraphs as line lists) from the chunks after a Notes heading."""
     for ch in chunks:
         if _BREAK_LINE.match(ch.lines[0].strip()):

@@ -128,9 +128,7 @@ def _zero_width(mark: Mark, refs: _RefIds | None) -> str:
     return f'<sup class="enote"><a href="#{_attr(target)}"{id_attr}>[{_esc(label)}]</a></sup>'
 
 
-def render_inline(
-    text: str, marks: tuple[Mark, ...], refs: _RefIds | None = None, *, breaks: bool = True
-) -> str:
+def render_inline(text: str, marks: tuple[Mark, ...], refs: _RefIds | None = None, *, breaks: bool = True) -> str:
     """``text`` as escaped HTML with ``marks`` as properly nested tags.
 
     Overlapping marks are closed and reopened around each other; the pieces of a mark split that way
@@ -297,9 +295,7 @@ def _pre_inline(b: Block, refs: _RefIds) -> str:
 
 
 def _item(item: Block, refs: _RefIds, out: list[str]) -> None:
-    out.append(
-        f"<li{_id_attr(item.anchor)}{_class_attr(item.style)}>{render_inline(item.text, item.marks, refs)}"
-    )
+    out.append(f"<li{_id_attr(item.anchor)}{_class_attr(item.style)}>{render_inline(item.text, item.marks, refs)}")
     for c in item.children:
         _block(c, refs, out)
     out.append("</li>")

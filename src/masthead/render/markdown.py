@@ -195,9 +195,7 @@ def _reads_back(rendered: str, text: str, marks: tuple[Mark, ...], note_ids: tup
 def _inline(text: str, marks: tuple[Mark, ...], note_ids: tuple[str, ...]) -> str:
     """Inline Markdown that reads back as the same text and marks (spans where ``*`` cannot work)."""
     rendered = render_inline(text, marks)
-    if any(m.kind in ("emphasis", "strong") for m in marks) and not _reads_back(
-        rendered, text, marks, note_ids
-    ):
+    if any(m.kind in ("emphasis", "strong") for m in marks) and not _reads_back(rendered, text, marks, note_ids):
         rendered = render_inline(text, marks, spans=True)
     return rendered
 
@@ -322,9 +320,9 @@ def _citation_line(src: Source) -> tuple[str, tuple[Mark, ...]] | None:
         return None
     candidates: list[tuple[Mark, ...]] = []
     if src.periodical:
-        candidates += [
-            (Mark(m.start(), m.end(), "strong"),) for m in re.finditer(re.escape(src.periodical), text)
-        ][::-1]
+        candidates += [(Mark(m.start(), m.end(), "strong"),) for m in re.finditer(re.escape(src.periodical), text)][
+            ::-1
+        ]
     candidates.append(())
     for marks in candidates:
         marked = text

@@ -121,6 +121,4 @@ def summary_row(r: Sequence[Any]) -> DocumentSummary:
 
 def periodical_row(r: Sequence[Any]) -> PeriodicalSummary:
     """A :class:`PeriodicalSummary` from (slug, title, count, first year text, last year text)."""
-    return PeriodicalSummary(
-        slug=r[0], title=r[1], documents=r[2], first_year=_year(r[3]), last_year=_year(r[4])
-    )
+    return PeriodicalSummary(slug=r[0], title=r[1], documents=r[2], first_year=_year(r[3]), last_year=_year(r[4]))

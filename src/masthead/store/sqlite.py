@@ -116,13 +116,11 @@ class SQLiteStore(ChangeFeedMixin):
             parent = os.path.dirname(os.path.abspath(self.path))
             if not os.path.isdir(parent):
                 raise StoreError(
-                    f"cannot open store {self.path}: folder {parent} does not exist; "
-                    "create it or choose another path"
+                    f"cannot open store {self.path}: folder {parent} does not exist; create it or choose another path"
                 )
             if os.path.isdir(self.path):
                 raise StoreError(
-                    f"{self.path} is a folder; give a store file path "
-                    f"such as {os.path.join(self.path, 'masthead.db')}"
+                    f"{self.path} is a folder; give a store file path such as {os.path.join(self.path, 'masthead.db')}"
                 )
         try:
             self._conn = self._connect(writer=True)
@@ -379,9 +377,7 @@ class SQLiteStore(ChangeFeedMixin):
                 conn.execute(_UPSERT_WRITER, (slug, name))
         return list(seen.items())
 
-    def _link_writers(
-        self, conn: sqlite3.Connection, doc_id: str, writers: Sequence[tuple[str, str]]
-    ) -> None:
+    def _link_writers(self, conn: sqlite3.Connection, doc_id: str, writers: Sequence[tuple[str, str]]) -> None:
         conn.execute("DELETE FROM document_writers WHERE document_id = ?", (doc_id,))
         conn.executemany(
             "INSERT INTO document_writers (document_id, writer_slug, position) VALUES (?, ?, ?)",
@@ -423,9 +419,7 @@ class SQLiteStore(ChangeFeedMixin):
 
         Returns False when there was no such document."""
         with self._writing() as conn:
-            row = conn.execute(
-                "SELECT periodical_slug, issue_id FROM documents WHERE id = ?", (doc_id,)
-            ).fetchone()
+            row = conn.execute("SELECT periodical_slug, issue_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if row is None:
                 return False
             writers = [r[0] for r in conn.execute(_WRITER_SLUGS, (doc_id,))]
