@@ -133,3 +133,20 @@ def test_missing_input_path_fails_but_others_are_ingested(tmp_path: Path, labor_
     r = runner.invoke(app, ["ingest", str(tmp_path / "missing"), str(labor_action), "--archive", db, "-q"])
     assert r.exit_code == 1
     assert "1 new, 0 changed, 0 unchanged, 1 failed" in r.output
+
+
+def test_export_a_search_result_set_as_one_book(tmp_path: Path, corpus: Path) -> None:
+    import zipfile
+
+    db = str(tmp_path / "a.db")
+    assert runner.invoke(app, ["ingest", str(corpus / "mia-html"), "--archive", db, "-q"]).exit_code == 0
+    book = tmp_path / "found.epub"
+    r = runner.invoke(
+        app, ["export", "--query", "proletariat", "--limit", "3", "-f", "epub", "-o", str(book), "-a", db]
+    )
+    assert r.exit_code == 0, r.output
+    with zipfile.ZipFile(book) as z:
+        chapters = [n for n in z.namelist() if n.endswith(".xhtml") and "nav" not in n and "title" not in n]
+    assert len(chapters) == 3
+    r = runner.invoke(app, ["export", "--query", "zzzqqqxxx", "-f", "bibtex", "-a", db])
+    assert r.exit_code == 1 and "nothing to export" in r.output

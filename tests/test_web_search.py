@@ -477,3 +477,17 @@ def test_saved_documents_become_searchable_and_deleted_ones_disappear(tmp_path: 
     finally:
         index.close()
         store.close()
+
+
+def test_search_results_download_as_one_epub(client) -> None:
+    import io
+    import zipfile
+
+    page = client.get("/search", params={"q": "strike"}).text
+    assert "/search.epub?q=strike" in page
+    r = client.get("/search.epub", params={"q": "strike"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/epub+zip")
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        assert z.namelist()[0] == "mimetype"
+    assert client.get("/search.epub", params={"q": "zzzqqqxxx"}).status_code == 404
+    assert client.get("/search.epub", params={"q": "year:abc"}).status_code == 400

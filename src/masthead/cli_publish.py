@@ -73,6 +73,10 @@ def export_command(
     all_: Annotated[bool, typer.Option("--all", help="Export every document in the archive.")] = False,
     writer: Annotated[str | None, typer.Option("--writer", help="Export a writer's articles (by slug).")] = None,
     issue: Annotated[int | None, typer.Option("--issue", help="Export one issue's articles (by number).")] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Export the articles a search finds (up to --limit).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="At most this many search results.")] = 50,
     out_path: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="File to write (a folder when one-document formats get several)."),
@@ -88,19 +92,23 @@ def export_command(
     document into the --out folder when several are chosen.
 
     Example: masthead export labor-action/1948/03/08/independent-socialism-building-workers --format tei
+
+    Example: masthead export --query '"third camp" year:1946..1950' --format epub --out third-camp.epub
     """
     from masthead.export import FORMATS, ExportError, export
 
     spec = FORMATS.get(fmt)
     if spec is None:
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    chosen = sum([bool(ids), all_, writer is not None, issue is not None])
+    chosen = sum([bool(ids), all_, writer is not None, issue is not None, query is not None])
     if chosen != 1:
-        raise fail("name what to export: document ids, or one of --all, --writer SLUG, --issue N")
+        raise fail("name what to export: document ids, or one of --all, --writer SLUG, --issue N, --query Q")
     if spec.binary and out_path is None:
         raise fail(f"{fmt} is a binary format: give a file to write with --out")
     store = open_archive(archive)
     try:
+        if query is not None:
+            ids = _search_ids(store, archive, query, limit)
         docs = _export_selection(store, ids or [], all_, writer, issue)
         if not docs:
             raise fail("nothing to export: no documents match")
@@ -132,6 +140,22 @@ def export_command(
             raise fail(f"{out_path}: cannot write ({exc.strerror or exc})") from None
     finally:
         store.close()
+
+
+def _search_ids(store, archive: str, query: str, limit: int) -> list[str]:  # noqa: ANN001
+    """Ids of the articles a search finds, best first (the search index is brought up to date first)."""
+    from masthead.search import QueryError, SearchIndex, SearchIndexError
+    from masthead.search.sync import index_path_for, is_stale, sync
+
+    try:
+        with SearchIndex.open(index_path_for(archive)) as ix:
+            if is_stale(store, ix):
+                sync(store, ix)
+            return [h.doc_id for h in ix.search(query, limit=limit, facets=False).hits]
+    except QueryError as exc:
+        raise fail(f"cannot understand the query: {exc}") from None
+    except SearchIndexError as exc:
+        raise fail(f"{exc}; rebuild it with: masthead reindex --archive {archive}") from None
 
 
 def _safe_parts(doc_id: str) -> list[str]:

@@ -86,6 +86,29 @@ def add_publish_routes(app: FastAPI, store: Store, urls: Urls, *, pages: Pages |
     def base(request: Request) -> str:
         return str(request.base_url).rstrip("/")
 
+    @app.get("/search.epub", tags=["api"], summary="The articles a search finds (up to 50), as one EPUB book")
+    def search_epub(request: Request) -> Response:
+        from masthead.search import QueryError
+        from masthead.web.search import SearchParams
+
+        service = request.app.state.search
+        if service is None:
+            return JSONResponse({"detail": "search is not available; run: masthead reindex"}, 503)
+        params = SearchParams.from_query(list(request.query_params.multi_items()))
+        try:
+            results = service.search(params, limit=50, offset=0)
+        except QueryError as exc:
+            return JSONResponse({"detail": str(exc)}, 400)
+        docs = [d for h in results.hits if (d := store.get(h.doc_id)) is not None]
+        if not docs:
+            return JSONResponse({"detail": "the search finds no articles"}, 404)
+        body = export(docs, "epub", base_url=base(request), title=f"Masthead search: {params.q or 'all'}")
+        return Response(
+            body,
+            media_type=FORMATS["epub"].media_type,
+            headers={"Content-Disposition": "attachment; filename=masthead-search.epub"},
+        )
+
     @app.get("/export/{path:path}", tags=["api"], summary="An article as TEI, EPUB, BibTeX, RIS, CSL-JSON...")
     def download(request: Request, path: str) -> Response:
         found = _split(path)

@@ -116,10 +116,11 @@ class SearchParams:
             out.append(("page", str(self.page)))
         return out
 
-    def url(self, **changes: Any) -> str:
-        """The address of this search with some parameters changed (``page=2``, ``sort="oldest"``)."""
+    def url(self, *, path: str = "/search", **changes: Any) -> str:
+        """The address of this search with some parameters changed (``page=2``, ``sort="oldest"``);
+        ``path="/search.epub"`` gives the same search as an EPUB book."""
         items = replace(self, **changes).items()
-        return "/search" + ("?" + urlencode(items) if items else "")
+        return path + ("?" + urlencode(items) if items else "")
 
     def adding(self, key: str, value: str) -> str:
         """The address with one more filter (a year replaces the year), back on page 1."""
