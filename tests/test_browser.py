@@ -24,12 +24,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from masthead.pipeline import ingest_paths
 from masthead.search import SearchIndex
 from masthead.search.sync import sync
 from masthead.store.sqlite import SQLiteStore
 
-CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium")
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 PHRASE = '"the working class"'
 """A phrase a reader remembers, found in several articles by more than one writer."""
@@ -57,15 +57,7 @@ finally:
     store.close()
 """
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS
 
 
 def free_port() -> int:

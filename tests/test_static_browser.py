@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from masthead.pipeline import ingest_paths
 from masthead.publish import build_site
 from masthead.store.sqlite import SQLiteStore
 
-CHROMIUM = os.environ.get("MASTHEAD_CHROMIUM", "/usr/bin/chromium")
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 LABOR_ID = "labor-action/1948/03/08/independent-socialism-building-workers"
 PHRASE = "Stalinist coup"
@@ -37,16 +37,7 @@ except ImportError:  # pragma: no cover
 if get_executable() is None:
     pytest.skip("the Pagefind binary is missing (pip install 'pagefind[bin]')", allow_module_level=True)
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--allow-file-access-from-files",
-]
+ARGS = [*CHROMIUM_ARGS, "--allow-file-access-from-files"]
 
 
 @pytest.fixture(scope="module")
