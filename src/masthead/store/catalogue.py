@@ -37,7 +37,8 @@ _ISO = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 def canonical_json(doc: Document) -> str:
     """The document's JSON without spaces: what revisions store and hash. ``Document.to_dict`` builds
     its keys in a fixed order, so the text is the same for equal documents."""
-    return json.dumps(doc.to_dict(), ensure_ascii=False, check_circular=False, separators=(",", ":"))
+    # ASCII escapes: json's C encoder is about twice as fast with them, and SQLite stores the text as is.
+    return json.dumps(doc.to_dict(), check_circular=False, separators=(",", ":"))
 
 
 def catalogue_slug(name: str) -> str:
