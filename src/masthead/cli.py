@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from masthead import __version__
+from masthead.cli_common import DEFAULT_ARCHIVE, ArchiveOpt, err, fail, open_archive, out
+
+__all__ = ["ArchiveOpt", "DEFAULT_ARCHIVE", "app", "err", "fail", "main", "open_archive", "out"]
 
 app = typer.Typer(
     name="masthead",
@@ -41,20 +43,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
-
-DEFAULT_ARCHIVE = "masthead.db"
-ArchiveOpt = Annotated[
-    str,
-    typer.Option(
-        "--archive",
-        "-a",
-        envvar="MASTHEAD_ARCHIVE",
-        help="Archive to use: a SQLite file path.",
-        show_default=True,
-    ),
-]
 
 
 class ParseFormat(StrEnum):
@@ -82,12 +70,6 @@ class ShowFormat(StrEnum):
     markdown = "markdown"
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print a one-line error and return the Exit to raise."""
-    err.print(f"masthead: error: {message}", markup=False)
-    return typer.Exit(code)
-
-
 def _version(value: bool) -> None:
     if value:
         out.print(f"masthead {__version__}")
@@ -101,18 +83,6 @@ def main_callback(
     ] = False,
 ) -> None:
     """Masthead command line."""
-
-
-def open_archive(archive: str, *, create: bool = False):  # noqa: ANN201 - returns a Store
-    """Open the archive; a missing one is an error unless the command creates it."""
-    from masthead.store import StoreError, open_store
-
-    if not create and "://" not in archive and archive != ":memory:" and not os.path.exists(archive):
-        raise fail(f"{archive}: no archive here; create one with: masthead ingest PATH --archive {archive}")
-    try:
-        return open_store(archive)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
 
 
 def render(doc, fmt: str) -> str:  # noqa: ANN001

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from masthead.cli import ArchiveOpt, err, fail, open_archive, out
+from masthead.cli_common import ArchiveOpt, err, fail, open_archive, out
 
 
 def build(

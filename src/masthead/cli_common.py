@@ -1,0 +1,44 @@
+"""What every command of the command line shares: the consoles, the --archive option, one-line
+errors, and opening an archive. Kept apart from ``cli.py`` so that command modules (``cli_publish.py``)
+can import it without importing the main app."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+DEFAULT_ARCHIVE = "masthead.db"
+ArchiveOpt = Annotated[
+    str,
+    typer.Option(
+        "--archive",
+        "-a",
+        envvar="MASTHEAD_ARCHIVE",
+        help="Archive to use: a SQLite file path.",
+        show_default=True,
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print a one-line error and return the Exit to raise."""
+    err.print(f"masthead: error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def open_archive(archive: str, *, create: bool = False):  # noqa: ANN201 - returns a Store
+    """Open the archive; a missing one is an error unless the command creates it."""
+    from masthead.store import StoreError, open_store
+
+    if not create and "://" not in archive and archive != ":memory:" and not os.path.exists(archive):
+        raise fail(f"{archive}: no archive here; create one with: masthead ingest PATH --archive {archive}")
+    try:
+        return open_store(archive)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
