@@ -87,10 +87,28 @@ def page_path(url_path: str) -> str:
 
 def safe_doc_id(doc_id: str) -> bool:
     """Whether a document id can be a folder path under ``articles/`` (no empty, dot or odd segments)."""
+    if "\\" in doc_id or "\x00" in doc_id:
+        return False
     parts = doc_id.split("/")
-    return all(p and p not in (".", "..") and "\\" not in p and "\x00" not in p for p in parts) and not (
-        len(parts) == 1 and parts[0].startswith("from-")
-    )
+    if "" in parts or "." in parts or ".." in parts:
+        return False
+    return not (len(parts) == 1 and doc_id.startswith("from-"))
+
+
+def _issues(store: Store, slug: str, by_id: dict[str, DocumentSummary]) -> list[IssueSummary]:
+    """``store.issues(slug)``, built from the summaries already read when the store can give the issues'
+    outline (one light query instead of a summary per document); read in full when it cannot, or when a
+    document was saved between the two reads."""
+    outline = getattr(store, "issue_outlines", None)
+    if outline is None:
+        return store.issues(slug)
+    out = []
+    for head, ids in outline(slug):
+        docs = tuple(by_id.get(i) for i in ids)
+        if None in docs:
+            return store.issues(slug)
+        out.append(IssueSummary(*head, documents=docs))  # type: ignore[arg-type]
+    return out
 
 
 def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
@@ -103,6 +121,7 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
     writer_by_slug = {w.slug: w for w in writers}
     summaries = store.list_documents()
     total = len(summaries)
+    row_of = {id(d): listed(d) for d in summaries}  # each summary's listed fields, computed once
     pages: dict[str, PageSpec] = {}
     skipped: list[str] = []
 
@@ -123,7 +142,7 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
     add(urls.home(), fingerprint(salt, "home", periodicals, writers, total), lambda p: p.home())
     add(urls.search(), fingerprint(salt, "search"), lambda p: p.render("static_search.html"))
     for offset in range(0, max(total, 1), PAGE_SIZE):
-        chunk = [listed(d) for d in summaries[offset : offset + PAGE_SIZE]]
+        chunk = [row_of[id(d)] for d in summaries[offset : offset + PAGE_SIZE]]
         add(
             urls.articles(offset=offset),
             fingerprint(salt, "articles", total, offset, chunk),
@@ -131,16 +150,18 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
         )
 
     issue_of: dict[str, IssueSummary] = {}
+    by_id = {d.id: d for d in summaries}
     for periodical in periodicals:
-        issues = store.issues(periodical.slug)
+        issues = _issues(store, periodical.slug, by_id)
         years = store.years(periodical.slug)
         for issue in issues:
             for d in issue.documents:
                 issue_of[d.id] = issue
         full = periodical.documents <= FULL_TOC_LIMIT
+        listed_issue = {issue.id: _listed_issue(issue) for issue in issues}
         add(
             urls.periodical(periodical.slug),
-            fingerprint(salt, "periodical", periodical, years, [_listed_issue(i) for i in issues] if full else None),
+            fingerprint(salt, "periodical", periodical, years, [listed_issue[i.id] for i in issues] if full else None),
             lambda p, slug=periodical.slug: p.periodical(slug),
         )
         year_list = [y for y, _ in years]
@@ -157,7 +178,7 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
             add(
                 urls.periodical_year(periodical.slug, year),
                 fingerprint(
-                    salt, "year", periodical.title, year, prev_year, next_year, [_listed_issue(i) for i in in_year]
+                    salt, "year", periodical.title, year, prev_year, next_year, [listed_issue[i.id] for i in in_year]
                 ),
                 lambda p, slug=periodical.slug, year=year: p.periodical_year(slug, year),
             )
@@ -170,7 +191,7 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
                     salt,
                     "issue",
                     periodical.title,
-                    _listed_issue(issue),
+                    listed_issue[issue.id],
                     _issue_ref(prev_issue),
                     _issue_ref(next_issue),
                 ),
@@ -199,7 +220,7 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
                 "article",
                 doc.revision,
                 shas.get(doc.id),
-                listed(doc),
+                row_of[id(doc)],
                 periodical.title if periodical else None,
                 _issue_ref(issue),
                 [(name, w.slug, w.documents) if w else (name,) for name, w in doc_writers],
@@ -210,7 +231,7 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
         docs = docs_of_writer.get(writer.slug, [])
         add(
             urls.writer(writer.slug),
-            fingerprint(salt, "writer", writer, [listed(d) for d in docs]),
+            fingerprint(salt, "writer", writer, [row_of[id(d)] for d in docs]),
             lambda p, slug=writer.slug: p.writer(slug),
         )
     return Plan(pages=pages, articles=articles, summaries=summaries, skipped=skipped)

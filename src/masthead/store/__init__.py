@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from masthead.model import Document
 
@@ -132,6 +132,11 @@ class Store(Protocol):
 
     def issue(self, issue_id: int) -> IssueSummary | None:
         """One issue (as :meth:`issues` gives it, documents in page order), or None."""
+        ...
+
+    def issue_outlines(self, periodical_slug: str) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:
+        """:meth:`issues` as ``(head, document ids)`` pairs, where ``head`` is ``(id, periodical_slug,
+        volume, number, date, label)``: the issue list without a summary per document."""
         ...
 
     def adjacent_issues(self, issue_id: int) -> tuple[IssueSummary | None, IssueSummary | None]:

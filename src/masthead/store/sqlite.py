@@ -528,6 +528,28 @@ class SQLiteStore(ChangeFeedMixin):
         with self._reading() as conn:
             return _issue_rows(conn, where, params)
 
+    def issue_outlines(self, periodical_slug: str) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:
+        """A periodical's issues in :meth:`issues` order, each as its head ``(id, periodical_slug, volume,
+        number, date, label)`` and its document ids in page order: :meth:`issues` without building a
+        summary per document (for callers that already hold the summaries, such as the site builder)."""
+        sql = f"""SELECT {_ISSUE_COLS}, d.id FROM issues i JOIN documents d ON d.issue_id = i.id
+            WHERE i.periodical_slug = ?
+            ORDER BY {_ISSUE_ORDER}, d.page_start IS NULL, d.page_start, d.title, d.id"""
+        with self._reading() as conn:
+            rows = conn.execute(sql, (periodical_slug,)).fetchall()
+        out: list[tuple[tuple[Any, ...], tuple[str, ...]]] = []
+        ids: list[str] = []
+        head: tuple[Any, ...] | None = None
+        for r in rows:
+            if head is None or head[0] != r[0]:
+                if head is not None:
+                    out.append((head, tuple(ids)))
+                head, ids = tuple(r[:6]), []
+            ids.append(r[6])
+        if head is not None:
+            out.append((head, tuple(ids)))
+        return out
+
     def issue(self, issue_id: int) -> IssueSummary | None:
         """One issue with its documents in page order, or None."""
         with self._reading() as conn:
