@@ -4,6 +4,7 @@
   one pass, grouped by document in rank order, equal scores broken by date.
 - :func:`facet_counts` runs one tantivy aggregation over the matching rows: periodical, writer, entity,
   years (a histogram of ``date``) and decades (summed from years).
+- :func:`facets_and_documents` does both in one pass (for queries costly to evaluate).
 - :func:`count_documents` counts (or, for large result sets, estimates from a sample) the distinct
   documents among the matching rows.
 - :func:`result_page` reads the stored text of a page's passages and the ``meta`` of its documents'
@@ -24,6 +25,7 @@ from masthead.search.results import DocumentHit, FacetCount, Highlighter, Passag
 
 __all__ = [
     "facet_counts",
+    "facets_and_documents",
     "count_documents",
     "top_rows",
     "result_page",
@@ -50,6 +52,18 @@ def facet_counts(
     unit: str = "passages",
     skip: frozenset[str] = frozenset(),
 ) -> dict[str, list[FacetCount]]:
+    """Facet counts over the rows ``q`` matches: see :func:`facets_and_documents`."""
+    return facets_and_documents(searcher, q, unit=unit, skip=skip)[0]
+
+
+def facets_and_documents(
+    searcher: tantivy.Searcher,
+    q: Query,
+    *,
+    unit: str = "passages",
+    skip: frozenset[str] = frozenset(),
+    documents: bool = False,
+) -> tuple[dict[str, list[FacetCount]], int | None]:
     """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
     (the most frequent values), year (from a histogram of ``date``) and decade (summed from years).
 
@@ -57,6 +71,10 @@ def facet_counts(
     per value). ``unit="documents"`` counts distinct documents per value (HyperLogLog per value, so
     within a few per cent) at several times the cost on large result sets. Facets named in ``skip``
     (a field no document has values for) are listed empty without being counted.
+
+    With ``documents=True`` the same pass also counts the distinct documents among the matching rows
+    (as :func:`count_documents` does up to :data:`EXACT_DOCS_ROWS` rows), returned second (None
+    otherwise): for a query that is costly to evaluate (a phrase), one pass instead of two.
     """
     per_value = {"aggs": {"docs": _DOCS}} if unit == "documents" else {}
     spec: dict[str, Any] = {}
@@ -64,6 +82,8 @@ def facet_counts(
         if name not in skip:
             spec[name] = {"terms": {"field": f"{name}_raw", "size": size}, **per_value}
     spec["year"] = {"histogram": {"field": "date", "interval": 10000, "min_doc_count": 1}, **per_value}
+    if documents:
+        spec["_documents"] = _DOCS
     res = searcher.aggregate(q, spec)
 
     def value(b: dict[str, Any]) -> int:
@@ -84,7 +104,7 @@ def facet_counts(
         decades[y // 10 * 10] = decades.get(y // 10 * 10, 0) + c
     out["year"] = [FacetCount(str(y), c) for y, c in sorted(years.items())]
     out["decade"] = [FacetCount(f"{d}s", c) for d, c in sorted(decades.items())]
-    return out
+    return out, (_count(res["_documents"]) if documents else None)
 
 
 def count_documents(searcher: tantivy.Searcher, q: Query, rows: int) -> tuple[int, bool]:

@@ -32,10 +32,11 @@ import tantivy
 from tantivy import Occur, Query
 
 from masthead.model import Document
+from masthead.search import collect as _collect
 from masthead.search.collect import (
     count_documents,
     exclude_documents,
-    facet_counts,
+    facets_and_documents,
     result_page,
     top_rows,
 )
@@ -330,7 +331,17 @@ class SearchIndex:
             # Counting runs in worker threads (tantivy releases the GIL) while this one ranks the rows
             # and makes the snippets: the latency is the longest of them, not their sum.
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
-            fut_facets = self._pool.submit(facet_counts, searcher, q, unit=facet_unit, skip=skip) if facets else None
+            # a phrase is costly to evaluate: its facet pass also counts the documents, so that the query
+            # runs twice (ranking, facets), not three times; for cheap queries with many rows the
+            # document count samples instead (see count_documents)
+            with_docs = facets and not browse and bool(compiled.highlighter.phrases)
+
+            def facet_pass(q: Query) -> Any:
+                return self._pool.submit(
+                    facets_and_documents, searcher, q, unit=facet_unit, skip=skip, documents=with_docs
+                )
+
+            fut_facets = facet_pass(q) if facets else None
             rows, groups = top_rows(searcher, q, sort, offset + limit)
             relaxed = False
             if rows == 0:
@@ -342,13 +353,25 @@ class SearchIndex:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
                         if fut_facets is not None:
                             fut_facets.result()
-                            fut_facets = self._pool.submit(facet_counts, searcher, q, unit=facet_unit, skip=skip)
-            fut_docs = self._pool.submit(count_documents, searcher, q, rows) if rows and not browse else None
+                            fut_facets = facet_pass(q)
+            # every matching row is among the ranked ones (a small result set): its documents are known
+            # exactly without a counting pass
+            exact = rows <= _collect.EXACT_DOCS_ROWS
+            complete = exact and sum(len(g) for g in groups.values()) >= rows
+            counted = with_docs and exact  # the facet pass counts them
+            need_count = rows and not browse and not complete and not counted
+            fut_docs = self._pool.submit(count_documents, searcher, q, rows) if need_count else None
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
             )
-            docs, estimated = fut_docs.result() if fut_docs is not None else (rows, False)
-            facet_values = fut_facets.result() if fut_facets is not None else {}
+            facet_values, facet_docs = fut_facets.result() if fut_facets is not None else ({}, None)
+            if fut_docs is not None:
+                docs, estimated = fut_docs.result()
+            elif rows and not browse:
+                docs = len(groups) if complete else min(rows, facet_docs or 0)
+                estimated = False
+            else:
+                docs, estimated = rows, False
         except ValueError as exc:  # tantivy refused a query built from analysed tokens: report, not crash
             if isinstance(exc, QueryError):
                 raise

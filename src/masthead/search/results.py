@@ -77,8 +77,19 @@ class Highlighter:
         else:
             folded, where = _fold_with_map(text)
         out: list[tuple[int, int]] = []
-        for m in rx.finditer(folded):
+        # the pattern checks the end of a word; the start is checked here (a lookbehind in the pattern
+        # would be tried at every position, several times slower): a match whose start touches a letter
+        # or digit is dropped and the search goes on from the next position, as the lookbehind would
+        pos, n = 0, len(folded)
+        while pos < n:
+            m = rx.search(folded, pos)
+            if m is None:
+                break
             s, e = m.span()
+            if s > 0 and _WORD_CHAR(folded, s - 1):
+                pos = s + 1
+                continue
+            pos = e if e > s else s + 1
             if where is not None:
                 s, e = where[s], where[e]
             if out and _joinable(text[out[-1][1] : s]):
@@ -99,7 +110,7 @@ class Highlighter:
             alts.append(_alt(self.terms))
         if self.prefixes:
             alts.append(_alt(self.prefixes) + r"[^\W_]*")
-        rx = re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])") if alts else None
+        rx = re.compile(r"(?:" + "|".join(alts) + r")(?![^\W_])") if alts else None
         if len(_REGEX_CACHE) > 256:
             _REGEX_CACHE.clear()
         _REGEX_CACHE[self] = rx
@@ -163,14 +174,21 @@ class _FoldTable(dict):
 
 
 _RESIZING: set[str] = set()
+_WORD_CHAR = re.compile(r"[^\W_]").match
+_NON_ASCII = re.compile(r"([^\x00-\x7f])")
 _TABLE = _FoldTable()
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """The text folded as the index folds it, with, for every folded position (and the end), the
     position in ``text`` it came from (None when positions are unchanged, the usual case)."""
-    folded = text.translate(_TABLE)
-    if len(folded) == len(text) and _RESIZING.isdisjoint(text):
+    # ASCII runs are lower-cased whole; only the (few) other characters go through the table
+    parts = _NON_ASCII.split(text)
+    odd = parts[1::2]
+    parts[1::2] = [_TABLE[ord(ch)] for ch in odd]
+    parts[::2] = [p.lower() for p in parts[::2]]
+    folded = "".join(parts)
+    if len(folded) == len(text) and _RESIZING.isdisjoint(odd):
         return folded, None
     parts: list[str] = []
     where: list[int] = []

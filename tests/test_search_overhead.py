@@ -1,0 +1,97 @@
+"""The per-query shortcuts of the search keep its answers: document totals counted without a separate
+pass (small result sets, phrases counted in the facet pass) and the highlighter's word-start check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from masthead.model import Block, Document, Source
+from masthead.search import SearchIndex
+from masthead.search.results import Highlighter, _fold_with_map
+
+
+def _doc(i: int, paragraphs: list[str]) -> Document:
+    return Document(
+        id=f"t/{i}",
+        title=f"Report number {i}",
+        writers=("Hal Draper",),
+        source=Source(periodical="Labor Action" if i % 2 else "The Militant", date=f"{1930 + i % 20}-01-01"),
+        blocks=tuple(Block("paragraph", p) for p in paragraphs),
+    )
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    docs = [
+        _doc(i, ["the coal strike went on", "after the coal strike", "miners and the coal strike"]) for i in range(60)
+    ]
+    docs += [_doc(100 + i, ["a rare walkout happened", "nothing else"]) for i in range(5)]
+    index = SearchIndex.open(tmp_path_factory.mktemp("ov") / "ix")
+    index.rebuild(docs)
+    yield index
+    index.close()
+
+
+@pytest.mark.parametrize("facets", [True, False])
+def test_phrase_totals_with_and_without_the_facet_pass(ix: SearchIndex, facets: bool) -> None:
+    r = ix.search('"coal strike"', facets=facets)
+    assert r.total_passages == 180  # more rows than ranked at once: documents counted by a pass
+    assert r.total == 60 and not r.total_estimated
+    if facets:
+        assert {f.value: f.count for f in r.facets["periodical"]} == {"Labor Action": 90, "The Militant": 90}
+
+
+def test_small_result_total_is_its_documents(ix: SearchIndex) -> None:
+    r = ix.search("walkout")
+    assert (r.total, r.total_passages) == (5, 5)
+    assert ix.search("walkout", facets=False).total == 5
+    assert ix.search("nosuchwordatall", fuzzy=False).total == 0
+
+
+def _reference_spans(hl: Highlighter, text: str) -> list[tuple[int, int]]:
+    """The highlighter's spans as a lookbehind pattern finds them (the former implementation)."""
+    rx = hl._regex()
+    if rx is None or not text:
+        return []
+    folded, where = (text.lower(), None) if text.isascii() else _fold_with_map(text)
+    full = re.compile(r"(?<![^\W_])" + rx.pattern)
+    out: list[tuple[int, int]] = []
+    for m in full.finditer(folded):
+        s, e = m.span()
+        if where is not None:
+            s, e = where[s], where[e]
+        if out and len(text[out[-1][1] : s]) <= 2 and not text[out[-1][1] : s].strip(" -'’"):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+WORDS = ["ab", "bab", "strike", "strikes", "jaures", "aa", "a"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["ab", "bab", "aab", "strike", "Strikebreaker", "Jaurès", "æa", "a", "_a"]), max_size=8),
+    st.lists(st.sampled_from([" ", "-", "’", "", "x", "é", "_", ", "]), min_size=8, max_size=8),
+    st.sets(st.sampled_from(WORDS), min_size=1),
+    st.lists(st.sampled_from(["str", "ba"]), max_size=1),
+)
+def test_spans_match_the_lookbehind_pattern(words: list[str], seps: list[str], terms: set[str], pre: list[str]) -> None:
+    text = "".join(w + s for w, s in zip(words, seps, strict=False))
+    hl = Highlighter(frozenset(terms), tuple(pre))
+    assert hl.spans(text) == _reference_spans(hl, text)
+
+
+def test_fold_keeps_positions_of_non_ascii_text() -> None:
+    text = "Jaurès’ æther and Straße"
+    folded, where = _fold_with_map(text)
+    assert folded == "jaures’ aether and strasse"
+    assert where is not None and where[-1] == len(text)
+    assert (
+        Highlighter(frozenset({"jaures", "strasse"})).mark(text) == "<mark>Jaurès</mark>’ æther and <mark>Straße</mark>"
+    )
