@@ -1,4 +1,4 @@
-"""The change feed (outbox): every save and delete queues a change in the same transaction.
+"""The change feed (outbox), and group commit: every save and delete queues a change in the same transaction.
 
 A consumer such as the search index reads ``changes_since(seq)``, applies them in order, remembers the
 last ``seq`` it applied, and may ``prune_changes(seq)``. Applying a change is idempotent (an upsert
@@ -9,10 +9,13 @@ between the store's commit and the consumer's is repaired by replaying from the 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from masthead.model import Document
+from masthead.store import StoreError
 
 _RECORD = "INSERT INTO changes (document_id, op, revision, created) VALUES (?, ?, ?, ?)"
 
@@ -76,3 +79,50 @@ class ChangeFeedMixin:
             for _, text in rows:
                 yield Document.from_json(text)
             after = rows[-1][0]
+
+
+class BatchMixin:
+    """Group commit for :class:`~masthead.store.sqlite.SQLiteStore` (which provides ``_lock``, ``_conn``,
+    ``_check_open``, ``path`` and the ``_batch_*`` fields): many documents per transaction, each one
+    still all-or-nothing inside its own savepoint."""
+
+    def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+        """One document's write inside :meth:`batch`: a savepoint in the batch's open transaction."""
+        try:
+            if not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SAVEPOINT document")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO document")
+                conn.execute("RELEASE document")
+                raise
+            conn.execute("RELEASE document")
+            self._batch_pending += 1
+            if self._batch_pending >= self._batch_every:
+                conn.execute("COMMIT")
+                self._batch_pending = 0
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+
+    @contextmanager
+    def batch(self, *, every: int = 100) -> Iterator[BatchMixin]:
+        """Group the writes made inside (by this thread) into transactions of up to ``every`` documents.
+
+        Each document stays all-or-nothing: it is written inside its own savepoint, so a failed save
+        rolls back only itself and the batch goes on. A crash loses at most the documents of the group
+        not yet committed, never part of a document. Reads in the batch see its uncommitted writes.
+        Other threads and processes see a group when it commits."""
+        self._check_open()
+        with self._lock:
+            if self._batch_thread is not None:  # nested: the outer batch commits
+                yield self
+                return
+            self._batch_thread, self._batch_every, self._batch_pending = threading.get_ident(), every, 0
+            try:
+                yield self
+            finally:
+                self._batch_thread = None
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")

@@ -42,7 +42,7 @@ from masthead.store.catalogue import (
     periodical_row,
     summary_row,
 )
-from masthead.store.changes import ChangeFeedMixin, record_change
+from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
 from masthead.store.migrations import migrate, user_version
 
 __all__ = ["SQLiteStore"]
@@ -93,7 +93,7 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
     AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"""
 
 
-class SQLiteStore(ChangeFeedMixin):
+class SQLiteStore(ChangeFeedMixin, BatchMixin):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
     Opening creates the file if needed and applies pending schema migrations. Raises
@@ -232,47 +232,6 @@ class SQLiteStore(ChangeFeedMixin):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise StoreError(f"cannot write store {self.path}: {exc}") from exc
-
-    def _savepoint(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-        """One document's write inside :meth:`batch`: a savepoint in the batch's open transaction."""
-        try:
-            if not conn.in_transaction:
-                conn.execute("BEGIN IMMEDIATE")
-            conn.execute("SAVEPOINT document")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK TO document")
-                conn.execute("RELEASE document")
-                raise
-            conn.execute("RELEASE document")
-            self._batch_pending += 1
-            if self._batch_pending >= self._batch_every:
-                conn.execute("COMMIT")
-                self._batch_pending = 0
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot write store {self.path}: {exc}") from exc
-
-    @contextmanager
-    def batch(self, *, every: int = 100) -> Iterator[SQLiteStore]:
-        """Group the writes made inside (by this thread) into transactions of up to ``every`` documents.
-
-        Each document stays all-or-nothing: it is written inside its own savepoint, so a failed save
-        rolls back only itself and the batch goes on. A crash loses at most the documents of the group
-        not yet committed, never part of a document. Reads in the batch see its uncommitted writes.
-        Other threads and processes see a group when it commits."""
-        self._check_open()
-        with self._lock:
-            if self._batch_thread is not None:  # nested: the outer batch commits
-                yield self
-                return
-            self._batch_thread, self._batch_every, self._batch_pending = threading.get_ident(), every, 0
-            try:
-                yield self
-            finally:
-                self._batch_thread = None
-                if self._conn.in_transaction:
-                    self._conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close every connection; later calls raise :class:`StoreError`. Closing twice is harmless."""
