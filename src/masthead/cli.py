@@ -163,14 +163,14 @@ def ingest(
     from masthead.ingest import discover
     from masthead.readers import ReadError
 
-    total = 0
+    files: list[Path] = []  # walked once; a missing path stays in the list and is reported as failed
     for p in paths:
         try:
-            total += sum(1 for _ in discover([p]))
+            files.extend(discover([p]))
         except ReadError:
-            total += 1
+            files.append(p)
     with progress:
-        task = progress.add_task("", total=total)
+        task = progress.add_task("", total=len(files))
 
         def on_file(o):  # noqa: ANN001, ANN202
             progress.update(task, advance=1, description=o.path[-50:])
@@ -181,7 +181,7 @@ def ingest(
                     progress.console.print(w.format(o.path), markup=False, style="yellow")
 
         try:
-            report = ingest_paths(store, paths, max_bytes=int(max_size * 1048576), jobs=jobs, on_file=on_file)
+            report = ingest_paths(store, files, max_bytes=int(max_size * 1048576), jobs=jobs, on_file=on_file)
             if index:
                 update_index(store, archive)
         finally:

@@ -202,7 +202,9 @@ class FrontMatter:
         """One line of ``p.title``: a writer, the work it belongs to, or a breadcrumb to drop."""
         if _BREADCRUMB.match(line) or line.count(": ") >= 2 or "internet archive" in line.lower():
             return
-        names = split_names(line) if first else None
+        self._writer_date_or_part(line, split_names(line) if first else None)
+
+    def _writer_date_or_part(self, line: str, names: list[str] | None) -> None:
         if names:
             self.add_writers(names)
         elif date_like(line) and self.date_line is None:
@@ -213,13 +215,7 @@ class FrontMatter:
     def heading_before_title(self, text: str) -> None:
         """A heading above the ``h1``: the writer (ETOL ``h2``), a date, or a collection name."""
         line = " ".join(title_lines(text))
-        names = split_names(line)
-        if names:
-            self.add_writers(names)
-        elif date_like(line) and self.date_line is None:
-            self.date_line = line
-        else:
-            self.info.append(("Part of", line))
+        self._writer_date_or_part(line, split_names(line))
 
     def by_line(self, text: str) -> bool:
         m = _BY.match(text)
