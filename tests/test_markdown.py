@@ -540,3 +540,15 @@ def test_arbitrary_text_gives_a_document_or_a_read_error(text: str) -> None:
         assert str(exc)
         return
     validate(parsed.document)
+
+
+def test_pandoc_hard_break_at_the_end_of_a_block_is_dropped() -> None:
+    src = (
+        "# A Title\n\n-   Oct 1935 -- [An essay](a.htm) (as H. D.)\\\n-   1936 -- Another\\\n\n"
+        "A paragraph\\\n\nKept: \\\\\n"
+    )
+    doc = read(src, path="x.md").document
+    items = [c.text for c in doc.blocks[0].children]
+    assert items == ["Oct 1935 – An essay (as H. D.)", "1936 – Another"]
+    assert doc.blocks[1].text == "A paragraph"
+    assert doc.blocks[2].text == "Kept: \\"  # an escaped backslash is text

@@ -199,8 +199,25 @@ def read_inline(children: list[Token] | None) -> Inline:
                 continue
         parts.append(s)
         n += len(s)
-    out.text = "".join(parts)
+    text = "".join(parts)
+    if _ends_with_pandoc_break(children) and text.endswith("\\"):
+        # Pandoc writes a hard line break as a backslash at the end of a line; at the end of a block
+        # CommonMark keeps it as a literal backslash, which is an artefact, not text.
+        text = text[:-1].rstrip(" ")
+        marks[:] = [_clamp(m, len(text)) for m in marks]
+    out.text = text
     return out
+
+
+_CLOSERS = frozenset({"em_close", "strong_close", "link_close", "span_close"})
+
+
+def _ends_with_pandoc_break(children: list[Token] | None) -> bool:
+    """Whether the inline content ends with an unescaped backslash (an escaped one is ``text_special``)."""
+    for t in reversed(children or ()):
+        if t.type not in _CLOSERS:
+            return t.type == "text" and t.content.endswith("\\")
+    return False
 
 
 def _clamp(m: Mark, size: int) -> Mark:
