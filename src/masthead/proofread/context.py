@@ -1,0 +1,181 @@
+"""Context passes: real-word errors (a valid word that is wrong where it stands) and case errors.
+
+**Real words.** Each word with known confusions (:data:`~masthead.proofread.confusions.WORD_SETS`,
+and the real words one OCR confusion away: ``bis`` for ``his``, ``modem`` for ``modern``) is scored
+against them in context: ``log P(word | previous) + log P(next | word)`` from symspell's bigram counts
+mixed with the archive's own (:meth:`~masthead.proofread.lexicon.Lexicon.cond_logp`), plus the
+confusion's channel weight. A candidate is reported only when it wins by a wide margin
+(:data:`REAL_WORD_MARGIN` nats): errors are rare, so the written word gets the benefit of the doubt.
+
+**Case.** A capitalised word in running text is a case error when the archive writes it in lower case
+almost always (it has seen it often enough to say), or, for a word the archive knows too little
+about, when it is a function word or has an adjective/adverb/participle ending that names rarely have
+(``Unexpected``, ``Unidentifiable``), with lower-case words on both sides. Words that start a
+sentence, follow a colon or an opening quote, stand in a title or heading, or are set in capitals are
+left alone. The lower-case sentence start after a full stop is decided together with the stray full
+stop (see :mod:`masthead.proofread.punct`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from masthead.model import Document
+from masthead.proofread.confusions import ocr_candidates, word_confusions
+from masthead.proofread.findings import Finding
+from masthead.proofread.lexicon import Lexicon
+from masthead.proofread.passes import make_finding, match_case, piece_kinds, register, tokens_for
+from masthead.proofread.tokens import WORD
+from masthead.textview import TextView
+
+REAL_WORD_MARGIN = 7.0
+"""How many nats better (log-probability) a confusion must fit its context to be reported."""
+
+_NO_CASE_KINDS = frozenset({"title", "subtitle", "heading", "preformatted"})
+FUNCTION_WORDS = frozenset(
+    """a an the and or but nor of to in on at by for from with into onto upon over under about after
+    before between through during without within against among is are was were be been being am has have
+    had do does did will would shall should may might can could must this that these those it its they
+    them their he him his she her we us our you your i me my which who whom whose what when where why how
+    than then so as if not no yet also very all any some each every both either neither such there here""".split()
+)
+_NAMELESS_ENDINGS = ("able", "ible", "ous", "ive", "ful", "less", "ness", "ly", "ing", "ed", "ical", "ally", "ment")
+
+
+def _score(lex: Lexicon, prev: str | None, w: str, nxt: str | None) -> float:
+    s = lex.cond_logp(prev, w) if prev else lex.unigram_logp(w)
+    if nxt:
+        s += lex.cond_logp(w, nxt)
+    return s
+
+
+def _real_word_candidates(lex: Lexicon, w: str) -> list[tuple[str, float]]:
+    out: dict[str, float] = {c: math.log(0.5) for c in word_confusions().get(w, ())}
+    if lex.zipf(w) < 5.0:  # a common word is seldom an OCR slip for another
+        for c, weight in ocr_candidates(w):
+            if c not in out and lex.is_word(c) and lex.zipf(c) - lex.zipf(w) >= 1.0 and len(c) > 1:
+                out[c] = math.log(weight) - 0.5
+    return list(out.items())
+
+
+@register("real-word", "real-word")
+def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
+    """Valid words that are wrong where they stand (``form`` for ``from``, ``bis`` for ``his``)."""
+    toks = tokens_for(view)
+    kinds = piece_kinds(view)
+    out: list[Finding] = []
+    texts, types, lowers = toks.texts, toks.types, toks.lowers
+    cand_memo: dict[str, list[tuple[str, float]]] = {}
+    for i, ty in enumerate(types):
+        if ty != WORD:
+            continue
+        w = lowers[i]
+        if not lexicon.is_word(w):
+            continue
+        raw = texts[i]
+        if len(raw) > 1 and raw.isupper() or raw[0].isupper() and not toks.initial[i]:
+            continue
+        if kinds[toks.piece[i]] in _NO_CASE_KINDS:
+            continue
+        cands = cand_memo.get(w)
+        if cands is None:
+            cands = cand_memo[w] = _real_word_candidates(lexicon, w)
+        if not cands:
+            continue
+        prev, nxt = toks.prev_word(i), toks.next_word(i)
+        if prev is None and nxt is None:
+            continue
+        base = _score(lexicon, prev, w, nxt)
+        best: tuple[float, str] | None = None
+        scored = []
+        for c, lw in cands:
+            s = _score(lexicon, prev, c, nxt) + lw - base
+            scored.append((s, c))
+            if best is None or s > best[0]:
+                best = (s, c)
+        if best is None:
+            continue
+        margin = REAL_WORD_MARGIN + (1.5 if toks.quoted[i] else 0.0) + (1.0 if prev is None or nxt is None else 0.0)
+        if best[0] < margin:
+            continue
+        scored.sort(reverse=True)
+        sugg = [match_case(c, raw) for s, c in scored[:3] if s > 0]
+        conf = 1.0 / (1.0 + math.exp(-(best[0] - margin - 1.0) / 1.5))
+        conf = 0.5 + 0.45 * conf
+        out.append(
+            make_finding(
+                view,
+                toks.starts[i],
+                toks.ends[i],
+                "real-word",
+                f"'{raw}' does not fit here; did you mean '{sugg[0]}'?",
+                suggestions=sugg,
+                confidence=conf,
+                rule="confusion-set",
+            )
+        )
+    return out
+
+
+def _after_opener(toks, i: int) -> bool:  # noqa: ANN001 - Tokens
+    """True when token ``i`` follows a colon, an opening quote or bracket, or a dash."""
+    j = i - 1
+    if j < 0 or toks.piece[j] != toks.piece[i]:
+        return True
+    return toks.types[j] != WORD and toks.texts[j] in ":;“‘\"'([{–—-*/|…«"
+
+
+@register("case", "case")
+def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
+    """A capitalised common word in mid-sentence (``a grave, Unexpected defeat``)."""
+    toks = tokens_for(view)
+    kinds = piece_kinds(view)
+    out: list[Finding] = []
+    texts, types, lowers = toks.texts, toks.types, toks.lowers
+    n = len(types)
+    for i, ty in enumerate(types):
+        if ty != WORD or toks.initial[i]:
+            continue
+        raw = texts[i]
+        if not raw[0].isupper() or len(raw) < 2 or not raw[1:].islower() or not raw.isalpha():
+            continue
+        if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.quoted[i] or _after_opener(toks, i):
+            continue
+        if i == 0 or types[i - 1] != WORD or not texts[i - 1].islower() or toks.piece[i - 1] != toks.piece[i]:
+            continue  # runs of capitals are names and titles ("Social Democrats")
+        if i + 1 < n and toks.piece[i + 1] == toks.piece[i]:
+            nt = texts[i + 1]
+            if types[i + 1] == WORD and not nt.islower():
+                continue
+            if nt in ".":  # "Vol. 12", "Fig."
+                continue
+        w = lowers[i]
+        if w == "i" or not lexicon.is_word(w):
+            continue
+        ratio, seen = lexicon.capital_ratio(w)
+        if seen >= 5:
+            if ratio > 0.04:
+                continue
+            conf = 0.65 + 0.3 * min(1.0, seen / 60.0)
+        else:
+            if seen and ratio > 0.0:
+                continue
+            if w in FUNCTION_WORDS:
+                conf = 0.85
+            elif w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and lexicon.zipf(w) >= 2.0:
+                conf = 0.6
+            else:
+                continue
+        out.append(
+            make_finding(
+                view,
+                toks.starts[i],
+                toks.ends[i],
+                "case",
+                f"'{raw}' is capitalised in mid-sentence",
+                suggestions=[w],
+                confidence=conf,
+                rule="mid-sentence-capital",
+            )
+        )
+    return out
