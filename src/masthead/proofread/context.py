@@ -24,7 +24,7 @@ from masthead.model import Document
 from masthead.proofread.confusions import ocr_candidates, word_confusions
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
-from masthead.proofread.passes import make_finding, match_case, piece_kinds, register, tokens_for
+from masthead.proofread.passes import foreign_pieces, make_finding, match_case, piece_kinds, register, tokens_for
 from masthead.proofread.tokens import WORD
 from masthead.textview import TextView
 
@@ -39,7 +39,9 @@ FUNCTION_WORDS = frozenset(
     them their he him his she her we us our you your i me my which who whom whose what when where why how
     than then so as if not no yet also very all any some each every both either neither such there here""".split()
 )
-_NAMELESS_ENDINGS = ("able", "ible", "ous", "ive", "ful", "less", "ness", "ly", "ing", "ed", "ical", "ally", "ment")
+_NAMELESS_ENDINGS = ("able", "ible", "ous", "ive", "ful", "less", "ness", "ed", "ical", "ally")
+_NOT_FOR_CASE = frozenset({"may", "will", "can", "march", "us", "i"})
+"""Function words that are also names, months or abbreviations when capitalised."""
 
 
 def _score(lex: Lexicon, prev: str | None, w: str, nxt: str | None) -> float:
@@ -63,6 +65,7 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     """Valid words that are wrong where they stand (``form`` for ``from``, ``bis`` for ``his``)."""
     toks = tokens_for(view)
     kinds = piece_kinds(view)
+    foreign = foreign_pieces(view, lexicon)
     out: list[Finding] = []
     texts, types, lowers = toks.texts, toks.types, toks.lowers
     cand_memo: dict[str, list[tuple[str, float]]] = {}
@@ -75,7 +78,7 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         raw = texts[i]
         if len(raw) > 1 and raw.isupper() or raw[0].isupper() and not toks.initial[i]:
             continue
-        if kinds[toks.piece[i]] in _NO_CASE_KINDS:
+        if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.piece[i] in foreign:
             continue
         cands = cand_memo.get(w)
         if cands is None:
@@ -160,7 +163,7 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
         else:
             if seen and ratio > 0.0:
                 continue
-            if w in FUNCTION_WORDS:
+            if w in FUNCTION_WORDS and w not in _NOT_FOR_CASE:
                 conf = 0.85
             elif w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and lexicon.zipf(w) >= 2.0:
                 conf = 0.6

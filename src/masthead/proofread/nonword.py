@@ -22,12 +22,39 @@ from masthead.model import Document
 from masthead.proofread.confusions import edits1, ocr_candidates
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
-from masthead.proofread.passes import make_finding, match_case, piece_kinds, register, tokens_for
+from masthead.proofread.passes import (
+    emphasis_ranges,
+    foreign_pieces,
+    in_ranges,
+    make_finding,
+    match_case,
+    piece_kinds,
+    register,
+    tokens_for,
+)
 from masthead.proofread.tokens import WORD, Tokens
 from masthead.textview import TextView
 
 _SKIP_KINDS = frozenset({"preformatted"})
 _ROMAN = frozenset("ivxlcdm")
+_PREFIXES = ("un", "re", "out", "over", "under", "in", "dis", "mis", "non", "pre", "counter", "anti", "sub", "super")
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "ment", "ings", "ism", "ist", "ery", "y", "ian")
+
+
+def derived(lex: Lexicon, w: str) -> bool:
+    """True when ``w`` is a real word with a common prefix or suffix (``unlet``, ``stealings``,
+    ``reverencing``): a rare derivation, not a misspelling."""
+    for p in _PREFIXES:
+        if w.startswith(p) and len(w) - len(p) >= 3 and lex.is_word(w[len(p) :]):
+            return True
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            stem = w[: -len(suf)]
+            if lex.is_word(stem) or lex.is_word(stem + "e") or len(stem) > 3 and stem[-1] == stem[-2] and lex.is_word(stem[:-1]):
+                return True
+            if stem.endswith("i") and lex.is_word(stem[:-1] + "y"):
+                return True
+    return False
 
 
 def _context_score(lex: Lexicon, prev: str | None, word: str, nxt: str | None) -> float:
@@ -59,7 +86,7 @@ def _best_fix(
 ) -> tuple[list[str], float] | None:
     """Ranked suggestions and a confidence for the non-word ``w`` at token ``i``, or None."""
     zw = lex.zipf(w)
-    cands = _candidates(lex, w, typing=not quoted)
+    cands = _candidates(lex, w, typing=not quoted and not derived(lex, w))
     if not cands:
         return None
     prev, nxt = toks.prev_word(i), toks.next_word(i)
@@ -94,6 +121,8 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
     """Misspelt and mis-read words that are not words (``wbich`` -> ``which``)."""
     toks = tokens_for(view)
     kinds = piece_kinds(view)
+    foreign = foreign_pieces(view, lexicon)
+    emphasis = emphasis_ranges(view, doc)
     out: list[Finding] = []
     texts, types, lowers = toks.texts, toks.types, toks.lowers
     memo: dict[tuple[str, bool, str | None, str | None], tuple[list[str], float] | None] = {}
@@ -110,6 +139,8 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
                 continue  # capitals for emphasis, names, mixed case (McGregor)
             if kinds[toks.piece[i]] in _SKIP_KINDS or set(w) <= _ROMAN:
                 continue
+        if toks.piece[i] in foreign:
+            continue
         elif sum(ch.isdigit() for ch in w) > 1:
             continue  # "1848th", "2nd" and other number-words
         # joined to a neighbour by a hyphen or apostrophe: that is the hyphenation pass's business
@@ -119,9 +150,10 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
             continue
         if lexicon.archive_known(w) and not (has_digit or lexicon.zipf(w) < 1.0):
             continue
-        key = (w, toks.quoted[i], toks.prev_word(i), toks.next_word(i))
+        quoted = toks.quoted[i] or bool(emphasis) and in_ranges(emphasis, toks.starts[i], toks.ends[i])
+        key = (w, quoted, toks.prev_word(i), toks.next_word(i))
         if key not in memo:
-            memo[key] = _best_fix(lexicon, toks, i, w, quoted=toks.quoted[i])
+            memo[key] = _best_fix(lexicon, toks, i, w, quoted=quoted)
         fix = memo[key]
         if fix is None:
             continue

@@ -9,9 +9,10 @@ their findings with :func:`make_finding`, which fills in line, column and key.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
-from masthead.model import Document
+from masthead.model import Block, Document
 from masthead.proofread.findings import Finding, finding_key
 from masthead.proofread.lexicon import Lexicon
 from masthead.proofread.tokens import Tokens, tokenize, view_pieces
@@ -96,3 +97,56 @@ def make_finding(
         rule=rule,
         key=finding_key(view.text, start, end, kind),
     )
+
+
+def foreign_pieces(view: TextView, lexicon: Lexicon) -> frozenset[int]:
+    """Pieces (blocks) mostly not in English: more than a third of their lower-case words (at least
+    six) are missing from the real-word list and the archive. Word passes leave them alone (a French
+    or transliterated Russian verse is not a page of misspellings)."""
+    toks = tokens_for(view)
+    unknown: dict[int, int] = {}
+    total: dict[int, int] = {}
+    for i, ty in enumerate(toks.types):
+        if ty != 0 or not toks.texts[i].islower():
+            continue
+        p = toks.piece[i]
+        total[p] = total.get(p, 0) + 1
+        w = toks.lowers[i]
+        if not lexicon.is_word(w) and not lexicon.archive_known(w):
+            unknown[p] = unknown.get(p, 0) + 1
+    return frozenset(p for p, n in total.items() if n >= 6 and unknown.get(p, 0) * 3 > n)
+
+
+def block_at(doc: Document, path: tuple) -> Block | None:
+    """The block a segment path points at (``None`` for the title and subtitle)."""
+    if path[0] == "block":
+        blocks, rest = doc.blocks, path[1:]
+    elif path[0] == "note":
+        blocks, rest = doc.notes[path[1]].blocks, path[2:]
+    else:
+        return None
+    b = None
+    for i in rest:
+        b = blocks[i]
+        blocks = b.children
+    return b
+
+
+def emphasis_ranges(view: TextView, doc: Document) -> list[tuple[int, int]]:
+    """View-text spans set in italics or bold (foreign phrases, titles, emphasis), in order."""
+    out = []
+    for seg in view.segments:
+        b = block_at(doc, seg.path)
+        if b is None:
+            continue
+        for m in b.marks:
+            if m.kind in ("emphasis", "strong") and m.end > m.start:
+                out.append((seg.start + m.start, seg.start + m.end))
+    out.sort()
+    return out
+
+
+def in_ranges(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when ``[start, end)`` lies inside one of the sorted ``ranges``."""
+    i = bisect.bisect_right(ranges, (start, 1 << 62)) - 1
+    return i >= 0 and ranges[i][0] <= start and end <= ranges[i][1]

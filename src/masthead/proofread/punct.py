@@ -32,6 +32,7 @@ _STARTERS = frozenset(
     at for however thus then now what who why how our their his her its my one all no not nor to after
     before since although though such let you every each some many most both only even still indeed""".split()
 )
+_STRONG_STARTERS = frozenset("we they he she i you it this there however but".split())
 _NO_PUNCT_KINDS = frozenset({"preformatted"})
 _DETERMINERS = frozenset("the a an this these those their our its his my your every each".split())
 _CLAUSE = FUNCTION_WORDS | frozenset("however therefore moreover indeed perhaps say said namely too also".split())
@@ -46,7 +47,7 @@ def repeated_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[
     for i in range(len(types) - 1):
         if types[i] != WORD or types[i + 1] != WORD or lowers[i] != lowers[i + 1]:
             continue
-        if toks.piece[i] != toks.piece[i + 1] or view.text[ends[i] : starts[i + 1]] not in (" ", "\n"):
+        if toks.piece[i] != toks.piece[i + 1] or view.text[ends[i] : starts[i + 1]] != " ":
             continue
         w = lowers[i]
         if w in ("that", "had", "is", "was", "very", "no", "so", "far", "bye", "ha", "do", "more", "long", "again"):
@@ -141,14 +142,16 @@ def stray_comma_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fi
         if w1 in ("the", "a", "an") and texts[i - 1].islower():
             conf = 0.85  # an article never ends a phrase
         else:
-            if i < 2 or types[i - 2] != WORD or lowers[i - 2] not in _DETERMINERS or w2 in _CLAUSE:
+            if i < 2 or types[i - 2] != WORD or lowers[i - 2] not in _DETERMINERS:
+                continue
+            if w2 in _CLAUSE and not (w2 == "of" and (i + 2 >= n or lowers[i + 2] != "course")):
                 continue
             if not texts[i - 2].islower() or not texts[i - 1].islower() or w1 in FUNCTION_WORDS:
                 continue
             if i + 2 < n and texts[i + 2] == ",":
                 continue  # "the others, say, ..."
-            joined = lexicon.bigram(w1, w2) + 20 * lexicon._floor * lexicon.archive_bigram(w1, w2)
-            if joined < 20 * lexicon._floor:
+            joined = lexicon.bigram(w1, w2) + lexicon._floor * lexicon.archive_bigram(w1, w2)
+            if joined < 2 * lexicon._floor:
                 continue
             conf = 0.7
         out.append(
@@ -187,7 +190,7 @@ def period_lower(view: TextView, lexicon: Lexicon) -> list[tuple[int, str, float
         join = lexicon.cond_logp(prev, nxt) - lexicon.unigram_logp(nxt)
         ratio, seen = lexicon.initial_ratio(nxt)
         starter = nxt in _STARTERS or (seen >= 5 and ratio >= 0.1)
-        if starter and join < 2.5:
+        if nxt in _STRONG_STARTERS or starter and join < 2.5:
             out.append((i, "case", 0.8))
         else:
             out.append((i, "punctuation", 0.75 if join > 1.0 else 0.6))

@@ -88,8 +88,12 @@ def tokenize(text: str, pieces: list[tuple[int, int]] | None = None) -> Tokens:
     for pi, (ps, pe) in enumerate(pieces):
         at_start = True
         in_quote = False
+        last_end = ps
         for m in TOKEN.finditer(text, ps, pe):
             tok = m.group()
+            if "\n" in text[last_end : m.start()]:
+                at_start = True  # a line start inside a block (verse, addresses) may take a capital
+            last_end = m.end()
             ty = _type(tok)
             starts.append(m.start())
             ends.append(m.end())
