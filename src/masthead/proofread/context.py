@@ -120,6 +120,27 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     return out
 
 
+def _mid_capitals(toks) -> dict[str, int]:  # noqa: ANN001 - Tokens
+    """How often each word is capitalised in running text (not at a sentence start) in this document."""
+    out: dict[str, int] = {}
+    for i, ty in enumerate(toks.types):
+        if ty == WORD and not toks.initial[i] and toks.texts[i][:1].isupper():
+            w = toks.lowers[i]
+            out[w] = out.get(w, 0) + 1
+    return out
+
+
+def _title_like(text: str, start: int) -> bool:
+    """True for a line where most words of four letters or more are capitalised (a title, a
+    bibliography entry)."""
+    end = text.find("\n", start)
+    words = [w for w in text[start : end if end >= 0 else len(text)].split() if len(w) > 3 and w[:1].isalpha()]
+    if not words:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps * 2 >= len(words) and len(words) < 40 or caps * 3 >= len(words) and len(words) < 15
+
+
 def _after_opener(toks, i: int) -> bool:  # noqa: ANN001 - Tokens
     """True when token ``i`` follows a colon, an opening quote or bracket, or a dash."""
     j = i - 1
@@ -136,6 +157,9 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     out: list[Finding] = []
     texts, types, lowers = toks.texts, toks.types, toks.lowers
     n = len(types)
+    text = view.text
+    capitalised = _mid_capitals(toks)
+    titles: dict[int, bool] = {}
     for i, ty in enumerate(types):
         if ty != WORD or toks.initial[i]:
             continue
@@ -153,11 +177,18 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
             if nt in ".":  # "Vol. 12", "Fig."
                 continue
         w = lowers[i]
-        if w == "i" or not lexicon.is_word(w):
+        if w == "i" or not lexicon.is_word(w) or capitalised.get(w, 0) > 1:
+            continue  # capitalised more than once in this document: meant
+        line_start = text.rfind("\n", 0, toks.starts[i]) + 1
+        if line_start not in titles:
+            titles[line_start] = _title_like(text, line_start)
+        if titles[line_start]:
             continue
         ratio, seen = lexicon.capital_ratio(w)
+        if lowers[i - 1] == "the" and not (seen >= 20 and ratio == 0.0) and w not in FUNCTION_WORDS:
+            continue  # "the Master", "the Express": a name, a title or a personification
         if seen >= 5:
-            if ratio > 0.04:
+            if ratio > 0.02:
                 continue
             conf = 0.65 + 0.3 * min(1.0, seen / 60.0)
         else:

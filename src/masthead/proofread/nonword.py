@@ -20,6 +20,7 @@ import math
 
 from masthead.model import Document
 from masthead.proofread.confusions import edits1, ocr_candidates
+from masthead.proofread.context import FUNCTION_WORDS
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
 from masthead.proofread.passes import (
@@ -38,7 +39,7 @@ from masthead.textview import TextView
 _SKIP_KINDS = frozenset({"preformatted"})
 _ROMAN = frozenset("ivxlcdm")
 _PREFIXES = ("un", "re", "out", "over", "under", "in", "dis", "mis", "non", "pre", "counter", "anti", "sub", "super")
-_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "ment", "ings", "ism", "ist", "ery", "y", "ian")
+_SUFFIXES = ("s", "es", "ed", "ing", "er", "ers", "ly", "ness", "ment", "ings", "ism", "ist", "ery", "y", "ian")
 
 
 def derived(lex: Lexicon, w: str) -> bool:
@@ -95,7 +96,7 @@ def _best_fix(
     for c, lw, how in cands:
         zc = lex.zipf(c)
         margin = 2.0 if how == "ocr" else 2.8
-        if zc < 3.0 or zc - zw < margin:
+        if zc < (2.5 if how == "ocr" and zw == 0 else 3.0) or zc - zw < margin:
             continue
         if how == "edit" and zw >= 2.5:
             continue
@@ -143,10 +144,14 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
             continue
         elif sum(ch.isdigit() for ch in w) > 1:
             continue  # "1848th", "2nd" and other number-words
-        # joined to a neighbour by a hyphen or apostrophe: that is the hyphenation pass's business
-        if i + 1 < len(types) and toks.starts[i + 1] == toks.ends[i] and texts[i + 1] in "-‐":
-            continue
-        if i > 0 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "-‐'’":
+        # a hyphenated word broken at a line end is the hyphenation pass's business
+        if i + 2 < len(types) and toks.starts[i + 1] == toks.ends[i] and texts[i + 1] in "-‐":
+            if lexicon.is_word(w + lowers[i + 2]):
+                continue
+        if i > 1 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "-‐":
+            if lexicon.is_word(lowers[i - 2] + w):
+                continue
+        if i > 0 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "'’":
             continue
         if lexicon.archive_known(w) and not (has_digit or lexicon.zipf(w) < 1.0):
             continue
@@ -213,6 +218,7 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
                 rule="split-word",
             )
         )
+    memo: dict[str, tuple[int, str, str] | None] = {}
     for i in range(n):
         if types[i] != WORD:
             continue
@@ -226,15 +232,10 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
             continue
         if i > 0 and ends[i - 1] == starts[i] and texts[i - 1] in "-‐'’":
             continue
-        best = None
-        for k in range(1, len(w)):
-            x, y = w[:k], w[k:]
-            if not (lexicon.is_word(x) and lexicon.is_word(y)) or min(len(x), len(y)) < 2 and x not in ("a", "i"):
-                continue
-            c = lexicon.bigram(x, y)
-            if c and (best is None or c > best[0]):
-                best = (c, x, y)
-        if best is None or best[0] < 5 * lexicon._floor:
+        if w not in memo:
+            memo[w] = _split_joined(lexicon, w)
+        best = memo[w]
+        if best is None:
             continue
         text = match_case(f"{best[1]} {best[2]}", raw)
         out.append(
@@ -250,6 +251,32 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
             )
         )
     return out
+
+
+_COMPOUND_TAILS = frozenset("less men man like ship work wise ward wards ful hood some way ways side".split())
+
+
+def _split_joined(lex: Lexicon, w: str) -> tuple[int, str, str] | None:
+    """The best two-word split of ``w`` (a run-together pair), or None: both parts real words, and
+    either one of them a function word or the pair a frequent bigram (compounds such as ``workless``
+    are left alone)."""
+    best = None
+    for k in range(1, len(w)):
+        x, y = w[:k], w[k:]
+        if not (lex.is_word(x) and lex.is_word(y)) or min(len(x), len(y)) < 2 and x not in ("a", "i"):
+            continue
+        if y in _COMPOUND_TAILS or x in ("up", "out", "over", "under", "down", "off"):
+            continue
+        c = lex.bigram(x, y) + lex._floor * lex.archive_bigram(x, y)
+        function = x in FUNCTION_WORDS or y in FUNCTION_WORDS
+        if not c and not (function and min(lex.zipf(x), lex.zipf(y)) >= 3.0):
+            continue
+        if not function and c < 5 * lex._floor:
+            continue
+        score = c + (lex._floor if function else 0)
+        if best is None or score > best[0]:
+            best = (score, x, y)
+    return best
 
 
 @register("hyphenation", "non-word")
