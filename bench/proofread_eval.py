@@ -33,14 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from proofread_inject import inject  # noqa: E402
-
 from masthead.ingest import discover, parse_file  # noqa: E402
 from masthead.proofread import KINDS, proofread  # noqa: E402
 from masthead.proofread.lexicon import Lexicon, build_archive_model  # noqa: E402
 from masthead.proofread.tokens import WORD, tokenize  # noqa: E402
 from masthead.readers import ReadError  # noqa: E402
 from masthead.textview import text_view  # noqa: E402
+from proofread_inject import inject  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -164,15 +163,23 @@ def main(argv: list[str] | None = None) -> int:
         base_tp_i += sum(1 for i in injs if any(a <= i.end and i.start <= b for a, b in spans))
 
     print()
-    print(f"{'kind':<12} {'injected':>8} {'found':>6} {'recall':>7} {'flags':>6} {'right':>6} {'precision':>9} {'F1':>6}")
+    print(
+        f"{'kind':<12} {'injected':>8} {'found':>6} {'recall':>7} {'flags':>6} {'right':>6} {'precision':>9} {'F1':>6}"
+    )
     for k in KINDS:
         p, r, f1 = prf(tp_find[k], n_find[k], found_inj[k], injected[k])
-        print(f"{k:<12} {injected[k]:>8} {found_inj[k]:>6} {r:>7.3f} {n_find[k]:>6} {tp_find[k]:>6} {p:>9.3f} {f1:>6.3f}")
+        print(
+            f"{k:<12} {injected[k]:>8} {found_inj[k]:>6} {r:>7.3f} {n_find[k]:>6} {tp_find[k]:>6} {p:>9.3f} {f1:>6.3f}"
+        )
     n_i, n_f = sum(injected.values()), sum(n_find.values())
     p, r, f1 = prf(sum(tp_find.values()), n_f, sum(found_inj.values()), n_i)
-    print(f"{'overall':<12} {n_i:>8} {sum(found_inj.values()):>6} {r:>7.3f} {n_f:>6} {sum(tp_find.values()):>6} {p:>9.3f} {f1:>6.3f}")
+    print(
+        f"{'overall':<12} {n_i:>8} {sum(found_inj.values()):>6} {r:>7.3f} {n_f:>6} {sum(tp_find.values()):>6} {p:>9.3f} {f1:>6.3f}"
+    )
     print()
-    print(f"suggestions: top-1 {top1 / max(1, fixable):.3f}, top-3 {top3 / max(1, fixable):.3f} over {fixable} fixable errors")
+    print(
+        f"suggestions: top-1 {top1 / max(1, fixable):.3f}, top-3 {top3 / max(1, fixable):.3f} over {fixable} fixable errors"
+    )
     print(
         f"clean text: {clean_flags} flags in {clean_words} words = {1000 * clean_flags / max(1, clean_words):.2f} "
         "false flags per 1,000 words (real errors in the transcriptions included)"

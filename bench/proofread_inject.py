@@ -168,7 +168,7 @@ def inject(doc: Document, rng: random.Random, lex: Lexicon, rate: float) -> tupl
     while len(edits) < n and attempts < 60 * max(1, n):
         attempts += 1
         r = rng.uniform(0, total)
-        for sub, kind, w in KIND_MIX:
+        for sub, kind, w in KIND_MIX:  # noqa: B007 - used after the loop
             r -= w
             if r <= 0:
                 break
@@ -208,7 +208,9 @@ def inject(doc: Document, rng: random.Random, lex: Lexicon, rate: float) -> tupl
         elif sub == "capital" and is_word and t.islower() and not toks.initial[i] and len(t) > 2:
             if i > 0 and toks.types[i - 1] == WORD and nxt_ok and toks.types[i + 1] == WORD:
                 edit = (s, e, t[0].upper() + t[1:], t)
-        elif sub == "lower-start" and is_word and toks.initial[i] and t.istitle() and i > 0 and toks.texts[i - 1] == ".":
+        elif (
+            sub == "lower-start" and is_word and toks.initial[i] and t.istitle() and i > 0 and toks.texts[i - 1] == "."
+        ):
             if lex.is_word(t.lower()) and lex.zipf(t.lower()) > 4.5 and text[toks.ends[i - 1] : s] == " ":
                 edit = (s, e, t.lower(), t)
         elif sub == "comma" and is_word and t.islower() and nxt_ok and gap == " " and toks.types[i + 1] == WORD:

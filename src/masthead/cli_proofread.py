@@ -17,7 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from masthead.cli_common import DEFAULT_ARCHIVE, ArchiveOpt, err, fail, open_archive, out
 
-lexicon_app = typer.Typer(help="The proofreader's archive model (vocabulary learnt from the archive).", no_args_is_help=True)
+lexicon_app = typer.Typer(
+    help="The proofreader's archive model (vocabulary learnt from the archive).", no_args_is_help=True
+)
 
 
 def _lexicon_for(archive: str):  # noqa: ANN202 - Lexicon
@@ -129,7 +131,9 @@ def lexicon_build(
         model.save(path)
     except OSError as exc:
         raise fail(f"{path}: cannot write the lexicon ({exc.strerror or exc})") from None
-    out.print(f"{path}: {model.documents} documents, {len(model.words)} words, {len(model.bigrams)} word pairs", markup=False)
+    out.print(
+        f"{path}: {model.documents} documents, {len(model.words)} words, {len(model.bigrams)} word pairs", markup=False
+    )
 
 
 def register(app: typer.Typer) -> None:

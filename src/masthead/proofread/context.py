@@ -138,7 +138,7 @@ def _title_like(text: str, start: int) -> bool:
     if not words:
         return False
     caps = sum(1 for w in words if w[0].isupper())
-    return caps * 2 >= len(words) and len(words) < 40 or caps * 3 >= len(words) and len(words) < 15
+    return caps * 2 >= len(words) and len(words) < 40
 
 
 def _after_opener(toks, i: int) -> bool:  # noqa: ANN001 - Tokens
@@ -168,7 +168,8 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
             continue
         if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.quoted[i] or _after_opener(toks, i):
             continue
-        if i == 0 or types[i - 1] != WORD or not texts[i - 1].islower() or toks.piece[i - 1] != toks.piece[i]:
+        j = i - 1 if texts[i - 1] != "," else i - 2  # "vague, nameless, Unidentifiable terror"
+        if j < 0 or types[j] != WORD or not texts[j].islower() or toks.piece[j] != toks.piece[i]:
             continue  # runs of capitals are names and titles ("Social Democrats")
         if i + 1 < n and toks.piece[i + 1] == toks.piece[i]:
             nt = texts[i + 1]
@@ -185,7 +186,7 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
         if titles[line_start]:
             continue
         ratio, seen = lexicon.capital_ratio(w)
-        if lowers[i - 1] == "the" and not (seen >= 20 and ratio == 0.0) and w not in FUNCTION_WORDS:
+        if lowers[j] == "the" and not (seen >= 20 and ratio == 0.0) and w not in FUNCTION_WORDS:
             continue  # "the Master", "the Express": a name, a title or a personification
         if seen >= 5:
             if ratio > 0.02:

@@ -98,7 +98,10 @@ def map_to_file(findings: list[Finding], view: TextView, file_text: str) -> list
 
 
 def proofread_file(
-    path: str | os.PathLike[str], *, lexicon=None, min_confidence: float = 0.0  # noqa: ANN001 - Lexicon
+    path: str | os.PathLike[str],
+    *,
+    lexicon=None,
+    min_confidence: float = 0.0,  # noqa: ANN001 - Lexicon
 ) -> tuple[list[Finding], str]:
     """Findings for the file at ``path`` with offsets into its text, and that text. Raises
     :class:`~masthead.readers.ReadError` (one line, naming the file) when it cannot be read."""

@@ -162,7 +162,9 @@ class ArchiveModel:
             with gzip.open(path, "rt", encoding="utf-8") as fh:
                 data = json.load(fh)
         except (OSError, EOFError, ValueError) as exc:
-            raise LexiconError(f"{path}: not a readable lexicon file ({exc}); rebuild it: masthead lexicon build") from None
+            raise LexiconError(
+                f"{path}: not a readable lexicon file ({exc}); rebuild it: masthead lexicon build"
+            ) from None
         if not isinstance(data, dict) or data.get("format") != "masthead-lexicon":
             raise LexiconError(f"{path}: not a Masthead lexicon file")
         if data.get("version") != FORMAT_VERSION:
@@ -170,9 +172,7 @@ class ArchiveModel:
         return cls(int(data["documents"]), int(data["tokens"]), data["words"], data["bigrams"])
 
 
-def build_archive_model(
-    docs: Iterable[Document], *, progress: Callable[[int], None] | None = None
-) -> ArchiveModel:
+def build_archive_model(docs: Iterable[Document], *, progress: Callable[[int], None] | None = None) -> ArchiveModel:
     """Train an :class:`ArchiveModel` on ``docs``; ``progress(n)`` is called after each document."""
     model = ArchiveModel()
     for n, doc in enumerate(docs, 1):

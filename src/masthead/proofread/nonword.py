@@ -51,7 +51,13 @@ def derived(lex: Lexicon, w: str) -> bool:
     for suf in _SUFFIXES:
         if w.endswith(suf) and len(w) - len(suf) >= 3:
             stem = w[: -len(suf)]
-            if lex.is_word(stem) or lex.is_word(stem + "e") or len(stem) > 3 and stem[-1] == stem[-2] and lex.is_word(stem[:-1]):
+            if (
+                lex.is_word(stem)
+                or lex.is_word(stem + "e")
+                or len(stem) > 3
+                and stem[-1] == stem[-2]
+                and lex.is_word(stem[:-1])
+            ):
                 return True
             if stem.endswith("i") and lex.is_word(stem[:-1] + "y"):
                 return True
@@ -82,9 +88,7 @@ def _known(lex: Lexicon, w: str) -> bool:
     return lex.is_word(w) or lex.archive_known(w)
 
 
-def _best_fix(
-    lex: Lexicon, toks: Tokens, i: int, w: str, *, quoted: bool
-) -> tuple[list[str], float] | None:
+def _best_fix(lex: Lexicon, toks: Tokens, i: int, w: str, *, quoted: bool) -> tuple[list[str], float] | None:
     """Ranked suggestions and a confidence for the non-word ``w`` at token ``i``, or None."""
     zw = lex.zipf(w)
     cands = _candidates(lex, w, typing=not quoted and not derived(lex, w))
@@ -153,8 +157,8 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
                 continue
         if i > 0 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "'’":
             continue
-        if lexicon.archive_known(w) and not (has_digit or lexicon.zipf(w) < 1.0):
-            continue
+        if lexicon.archive_known(w, min_docs=3) or lexicon.archive_known(w) and lexicon.zipf(w) >= 1.0:
+            continue  # the archive uses it across documents
         quoted = toks.quoted[i] or bool(emphasis) and in_ranges(emphasis, toks.starts[i], toks.ends[i])
         key = (w, quoted, toks.prev_word(i), toks.next_word(i))
         if key not in memo:
@@ -223,7 +227,7 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
         if types[i] != WORD:
             continue
         w = lowers[i]
-        if len(w) < 5 or not w.isalpha() or _known(lexicon, w) or lexicon.zipf(w) >= 2.0:
+        if len(w) < 5 or not w.isalpha() or _known(lexicon, w) or lexicon.zipf(w) >= 3.5:
             continue
         raw = texts[i]
         if raw[0].isupper() and not toks.initial[i] or not raw[1:].islower():

@@ -139,7 +139,7 @@ def stray_comma_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fi
         if ends[i - 1] != starts[i] or toks.piece[i - 1] != toks.piece[i + 1] or not texts[i + 1].islower():
             continue
         w1, w2 = lowers[i - 1], lowers[i + 1]
-        if w1 in ("the", "a", "an") and texts[i - 1].islower():
+        if w1 in ("the", "a", "an"):
             conf = 0.85  # an article never ends a phrase
         else:
             if i < 2 or types[i - 2] != WORD or lowers[i - 2] not in _DETERMINERS:
@@ -254,7 +254,7 @@ def unbalanced_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
     toks = tokens_for(view)
     kinds = piece_kinds(view)
     out: list[Finding] = []
-    texts, starts = toks.texts, toks.starts
+    texts = toks.texts
     text = view.text
     n = len(texts)
     i = 0
