@@ -173,13 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     n_i, n_f = sum(injected.values()), sum(n_find.values())
     p, r, f1 = prf(sum(tp_find.values()), n_f, sum(found_inj.values()), n_i)
-    print(
-        f"{'overall':<12} {n_i:>8} {sum(found_inj.values()):>6} {r:>7.3f} {n_f:>6} {sum(tp_find.values()):>6} {p:>9.3f} {f1:>6.3f}"
-    )
+    tp, fi = sum(tp_find.values()), sum(found_inj.values())
+    print(f"{'overall':<12} {n_i:>8} {fi:>6} {r:>7.3f} {n_f:>6} {tp:>6} {p:>9.3f} {f1:>6.3f}")
     print()
-    print(
-        f"suggestions: top-1 {top1 / max(1, fixable):.3f}, top-3 {top3 / max(1, fixable):.3f} over {fixable} fixable errors"
-    )
+    t1, t3 = top1 / max(1, fixable), top3 / max(1, fixable)
+    print(f"suggestions: top-1 {t1:.3f}, top-3 {t3:.3f} over {fixable} fixable errors (found or not)")
     print(
         f"clean text: {clean_flags} flags in {clean_words} words = {1000 * clean_flags / max(1, clean_words):.2f} "
         "false flags per 1,000 words (real errors in the transcriptions included)"
