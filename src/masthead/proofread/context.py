@@ -28,7 +28,7 @@ from masthead.proofread.passes import foreign_pieces, make_finding, match_case, 
 from masthead.proofread.tokens import WORD
 from masthead.textview import TextView
 
-REAL_WORD_MARGIN = 7.0
+REAL_WORD_MARGIN = 8.0
 """How many nats better (log-probability) a confusion must fit its context to be reported."""
 
 _NO_CASE_KINDS = frozenset({"title", "subtitle", "heading", "preformatted"})
