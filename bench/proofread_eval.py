@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     n_find: Counter[str] = Counter()
     tp_find: Counter[str] = Counter()
     pre_existing = 0
-    fixable = top1 = top3 = 0
+    fixable = top1 = top3 = found_fixable = 0
+    bad_sugg: list[str] = []
     words = 0
     elapsed = 0.0
     base_tp_i = base_n = base_tp_f = 0
@@ -151,6 +152,11 @@ def main(argv: list[str] | None = None) -> int:
                             ok1 = ok1 or rank == 0
                 top1 += ok1
                 top3 += ok3
+                if hits:
+                    found_fixable += 1
+                    if not ok3:
+                        got = [list(f.suggestions[:3]) for f in hits]
+                        bad_sugg.append(f"{d.id} {inj.sub} {text[inj.start : inj.end]!r} (was {inj.original!r}): {got}")
         for f in fs:
             n_find[f.kind] += 1
             if any(f.start <= i.end and i.start <= f.end for i in injs):
@@ -177,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'overall':<12} {n_i:>8} {fi:>6} {r:>7.3f} {n_f:>6} {tp:>6} {p:>9.3f} {f1:>6.3f}")
     print()
     t1, t3 = top1 / max(1, fixable), top3 / max(1, fixable)
-    print(f"suggestions: top-1 {t1:.3f}, top-3 {t3:.3f} over {fixable} fixable errors (found or not)")
+    d1, d3 = top1 / max(1, found_fixable), top3 / max(1, found_fixable)
+    print(f"suggestions over the {found_fixable} fixable errors found: top-1 {d1:.3f}, top-3 {d3:.3f}")
+    print(f"suggestions over all {fixable} fixable errors (found or not): top-1 {t1:.3f}, top-3 {t3:.3f}")
     print(
         f"clean text: {clean_flags} flags in {clean_words} words = {1000 * clean_flags / max(1, clean_words):.2f} "
         "false flags per 1,000 words (real errors in the transcriptions included)"
@@ -192,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         print("\nmissed:")
         print("\n".join(f"  {m}" for m in missed))
+        print("\nfound, but no right suggestion in the top 3:")
+        print("\n".join(f"  {m}" for m in bad_sugg))
         print("\nflags on injected text that hit no injection:")
         print("\n".join(f"  {m}" for m in wrong))
         print("\nflags on clean text:")

@@ -105,7 +105,8 @@ def word_confusions() -> dict[str, tuple[str, ...]]:
     return {w: tuple(sorted(v)) for w, v in out.items()}
 
 
-def ocr_candidates(word: str) -> list[tuple[str, float]]:
+@lru_cache(maxsize=1 << 16)
+def ocr_candidates(word: str) -> tuple[tuple[str, float], ...]:
     """Strings that ``word`` may have been before one OCR confusion (or the same confusion at every
     place it can apply), each with the confusion's weight. ``word`` is lower-cased."""
     out: dict[str, float] = {}
@@ -126,7 +127,7 @@ def ocr_candidates(word: str) -> list[tuple[str, float]]:
             if out.get(cand, 0.0) < weight * 0.5:
                 out[cand] = weight * 0.5
     out.pop(word, None)
-    return list(out.items())
+    return tuple(out.items())
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -68,7 +68,7 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     foreign = foreign_pieces(view, lexicon)
     out: list[Finding] = []
     texts, types, lowers = toks.texts, toks.types, toks.lowers
-    cand_memo: dict[str, list[tuple[str, float]]] = {}
+    cand_memo: dict[str, list[tuple[str, float]]] = lexicon.cache.setdefault("real-word", {})
     for i, ty in enumerate(types):
         if ty != WORD:
             continue

@@ -202,6 +202,8 @@ class Lexicon:
         self._awords = self.archive.words
         self._abi = self.archive.bigrams
         self._atokens = max(1, self.archive.tokens)
+        self.cache: dict[str, dict] = {}
+        """Memo tables the passes keep per lexicon (candidates depend only on the word and the lexicon)."""
 
     def zipf(self, word: str) -> float:
         """wordfreq Zipf frequency of a lower-cased word (0 when unknown)."""

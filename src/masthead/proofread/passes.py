@@ -38,27 +38,32 @@ def register(name: str, kind: str) -> Callable[[Pass], Pass]:
     return deco
 
 
-_CACHE: list[tuple[TextView, Tokens, tuple[str, ...]]] = []
+_CACHE: list[tuple[TextView, Tokens, tuple[str, ...], dict]] = []
+
+
+def _entry(view: TextView) -> tuple[TextView, Tokens, tuple[str, ...], dict]:
+    for e in _CACHE:
+        if e[0] is view:
+            return e
+    e = (view, tokenize(view.text, view_pieces(view.segments)), tuple(s.kind for s in view.segments), {})
+    _CACHE.append(e)
+    del _CACHE[:-4]
+    return e
 
 
 def tokens_for(view: TextView) -> Tokens:
     """The tokens of ``view`` (tokenised once per view; the last few views are cached)."""
-    for v, toks, _ in _CACHE:
-        if v is view:
-            return toks
-    toks = tokenize(view.text, view_pieces(view.segments))
-    _CACHE.append((view, toks, tuple(s.kind for s in view.segments)))
-    del _CACHE[:-4]
-    return toks
+    return _entry(view)[1]
 
 
 def piece_kinds(view: TextView) -> tuple[str, ...]:
     """The block kind of each piece (segment) of ``view``, as :func:`tokens_for` numbers them."""
-    tokens_for(view)
-    for v, _, kinds in _CACHE:
-        if v is view:
-            return kinds
-    return tuple(s.kind for s in view.segments)  # pragma: no cover - cache just filled
+    return _entry(view)[2]
+
+
+def view_memo(view: TextView) -> dict:
+    """A scratch dict kept with the view's tokens, for facts several passes need."""
+    return _entry(view)[3]
 
 
 def match_case(word: str, like: str) -> str:
@@ -103,6 +108,14 @@ def foreign_pieces(view: TextView, lexicon: Lexicon) -> frozenset[int]:
     """Pieces (blocks) mostly not in English: more than a third of their lower-case words (at least
     six) are missing from the real-word list and the archive. Word passes leave them alone (a French
     or transliterated Russian verse is not a page of misspellings)."""
+    memo = view_memo(view)
+    key = ("foreign", id(lexicon))
+    if key not in memo:
+        memo[key] = _foreign_pieces(view, lexicon)
+    return memo[key]
+
+
+def _foreign_pieces(view: TextView, lexicon: Lexicon) -> frozenset[int]:
     toks = tokens_for(view)
     unknown: dict[int, int] = {}
     total: dict[int, int] = {}
