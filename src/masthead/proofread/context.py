@@ -91,8 +91,13 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         base = _score(lexicon, prev, w, nxt)
         best: tuple[float, str] | None = None
         scored = []
+        zw = lexicon.zipf(w)
+        # the written word is attested with both neighbours: only a clear winner may replace it
+        attested = (prev is None or lexicon.bigram(prev, w) > 0) and (nxt is None or lexicon.bigram(w, nxt) > 0)
         for c, lw in cands:
-            s = _score(lexicon, prev, c, nxt) + lw - base
+            # two very common words (of/or, he/be) that both fit: bigrams alone cannot tell them apart
+            common = max(0.0, min(zw, lexicon.zipf(c)) - 5.0) if attested else 0.0
+            s = _score(lexicon, prev, c, nxt) + lw - base - 1.5 * common
             scored.append((s, c))
             if best is None or s > best[0]:
                 best = (s, c)
@@ -120,14 +125,24 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     return out
 
 
-def _mid_capitals(toks) -> dict[str, int]:  # noqa: ANN001 - Tokens
-    """How often each word is capitalised in running text (not at a sentence start) in this document."""
-    out: dict[str, int] = {}
-    for i, ty in enumerate(toks.types):
-        if ty == WORD and not toks.initial[i] and toks.texts[i][:1].isupper():
-            w = toks.lowers[i]
-            out[w] = out.get(w, 0) + 1
-    return out
+_LINKS = frozenset({",", "and", "or", "of", "&", "nor", "the"})
+
+
+def _in_capital_list(toks, i: int) -> bool:  # noqa: ANN001 - Tokens
+    """True when token ``i`` is linked to another capitalised word by ``and``, ``or``, ``of`` or
+    commas (``Rent, Interest and Profit``, ``Czar of All the Russias``): period capitalisation."""
+    p = toks.piece[i]
+    for step in (-1, 1):
+        k = i + step
+        links = 0
+        while 0 <= k < len(toks.types) and toks.piece[k] == p and toks.lowers[k] in _LINKS and links < 2:
+            k += step
+            links += 1
+        if links and 0 <= k < len(toks.types) and toks.piece[k] == p and toks.types[k] == WORD:
+            t = toks.texts[k]
+            if t[:1].isupper() and not toks.initial[k]:
+                return True
+    return False
 
 
 def _title_like(text: str, start: int) -> bool:
@@ -158,8 +173,8 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     texts, types, lowers = toks.texts, toks.types, toks.lowers
     n = len(types)
     text = view.text
-    capitalised = _mid_capitals(toks)
     titles: dict[int, bool] = {}
+    cands: list[tuple[int, int]] = []
     for i, ty in enumerate(types):
         if ty != WORD or toks.initial[i]:
             continue
@@ -175,29 +190,37 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
             nt = texts[i + 1]
             if types[i + 1] == WORD and not nt.islower():
                 continue
-            if nt in ".":  # "Vol. 12", "Fig."
+            if nt in ".-‐" and toks.starts[i + 1] == toks.ends[i]:  # "Vol. 12", "Left-Wing Communism"
                 continue
-        w = lowers[i]
-        if w == "i" or not lexicon.is_word(w) or capitalised.get(w, 0) > 1:
-            continue  # capitalised more than once in this document: meant
+        if lowers[i] == "i" or not lexicon.is_word(lowers[i]) or _in_capital_list(toks, i):
+            continue
         line_start = text.rfind("\n", 0, toks.starts[i]) + 1
         if line_start not in titles:
             titles[line_start] = _title_like(text, line_start)
-        if titles[line_start]:
-            continue
+        if not titles[line_start]:
+            cands.append((i, j))
+    counts: dict[str, int] = {}
+    for i, _ in cands:
+        counts[lowers[i]] = counts.get(lowers[i], 0) + 1
+    for i, j in cands:
+        w, raw = lowers[i], texts[i]
+        if counts[w] > 1:
+            continue  # capitalised the same way more than once in this document: meant
         ratio, seen = lexicon.capital_ratio(w)
-        if lowers[j] == "the" and not (seen >= 20 and ratio == 0.0) and w not in FUNCTION_WORDS:
+        if w in FUNCTION_WORDS and w not in _NOT_FOR_CASE:
+            if j != i - 1 or seen >= 5 and ratio > 0.05:
+                continue  # "to inquire, Why all this...": a question or quotation starting after a comma
+            conf = 0.85
+        elif lowers[j] == "the":
             continue  # "the Master", "the Express": a name, a title or a personification
-        if seen >= 5:
+        elif seen >= 5:
             if ratio > 0.02:
                 continue
             conf = 0.65 + 0.3 * min(1.0, seen / 60.0)
         else:
             if seen and ratio > 0.0:
                 continue
-            if w in FUNCTION_WORDS and w not in _NOT_FOR_CASE:
-                conf = 0.85
-            elif w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and lexicon.zipf(w) >= 2.0:
+            if w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and lexicon.zipf(w) >= 2.0:
                 conf = 0.6
             else:
                 continue

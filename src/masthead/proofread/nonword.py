@@ -166,6 +166,8 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
         fix = memo[key]
         if fix is None:
             continue
+        if raw[0].isupper() and not has_digit and lexicon.zipf(fix[0][0]) < 4.5:
+            continue  # a capitalised word at a sentence or line start may be a name: only common words
         sugg, conf = fix
         sugg = [match_case(s, raw) for s in sugg]
         out.append(
@@ -230,7 +232,7 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
         if len(w) < 5 or not w.isalpha() or _known(lexicon, w) or lexicon.zipf(w) >= 3.5:
             continue
         raw = texts[i]
-        if raw[0].isupper() and not toks.initial[i] or not raw[1:].islower():
+        if not raw.islower():  # capitalised: a name far more often than two words run together
             continue
         if i + 1 < n and starts[i + 1] == ends[i] and texts[i + 1] in "-‐'’":
             continue
