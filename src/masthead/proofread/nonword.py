@@ -38,7 +38,7 @@ from masthead.textview import TextView
 
 _SKIP_KINDS = frozenset({"preformatted"})
 _ROMAN = frozenset("ivxlcdm")
-_PREFIXES = ("un", "re", "out", "over", "under", "in", "dis", "mis", "non", "pre", "counter", "anti", "sub", "super")
+_PREFIXES = ("un", "re", "be", "out", "over", "under", "in", "dis", "mis", "non", "pre", "counter", "anti", "sub", "super")
 _SUFFIXES = ("s", "es", "ed", "ing", "er", "ers", "ly", "ness", "ment", "ings", "ism", "ist", "ery", "y", "ian")
 
 
@@ -157,6 +157,8 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
                 continue
         if i > 0 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "'’":
             continue
+        if i > 1 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "-‐" and len(lowers[i - 2]) <= 2:
+            continue  # "cr-r-rush the br-r-rutal Saxon": a stammer or dialect spelt out
         if lexicon.archive_known(w, min_docs=3) or lexicon.archive_known(w) and lexicon.zipf(w) >= 1.0:
             continue  # the archive uses it across documents
         quoted = toks.quoted[i] or bool(emphasis) and in_ranges(emphasis, toks.starts[i], toks.ends[i])
@@ -239,7 +241,7 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
         if i > 0 and ends[i - 1] == starts[i] and texts[i - 1] in "-‐'’":
             continue
         if w not in memo:
-            memo[w] = _split_joined(lexicon, w)
+            memo[w] = None if derived(lexicon, w) else _split_joined(lexicon, w)
         best = memo[w]
         if best is None:
             continue
@@ -311,8 +313,8 @@ def hyphenation_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fi
                 continue  # "anti- and pro-war": a real word after the gap
             conf = 0.85
         else:
-            if _known(lexicon, b) and len(b) > 2:
-                continue  # "co-operation", "to-day", "self-deception": hyphenated compounds
+            if _known(lexicon, b) or lexicon.zipf(joined) < 4.5:
+                continue  # "co-operation", "make-up", "whole-heartedly": hyphenated compounds
             if lexicon.archive_known(f"{a}-{b}"):
                 continue
             conf = 0.75

@@ -51,8 +51,8 @@ def repeated_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[
             continue
         w = lowers[i]
         if w in ("that", "had", "is", "was", "very", "no", "so", "far", "bye", "ha", "do", "more", "long", "again"):
-            conf = 0.3
-        elif not w.isalpha():
+            continue  # "declared that that body", "had had": often meant
+        if not w.isalpha():
             continue
         else:
             conf = 0.9 if w in FUNCTION_WORDS else 0.75
@@ -108,7 +108,7 @@ def doubled_punctuation_pass(view: TextView, doc: Document, lexicon: Lexicon) ->
             conf = 0.85 if a == b else 0.7
             msg = f"'{a}{b}': punctuation doubled"
             sugg = [b] if a == "." else [a]
-        elif b in "–—" and gap == " " and a in ".,;" and i + 2 < n and types[i + 2] == WORD:
+        elif b in "–—" and gap == " " and a in ".,;" and i + 2 < n and types[i + 2] == WORD and texts[i + 2].islower():
             if a == "." and _abbreviation_before(toks, i):
                 continue
             if a == ",":
@@ -140,11 +140,13 @@ def stray_comma_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fi
             continue
         w1, w2 = lowers[i - 1], lowers[i + 1]
         if w1 in ("the", "a", "an"):
+            if "," in texts[i + 1 : i + 7]:
+                continue  # "the, it seems to us, absolutely...": a parenthesis after the article
             conf = 0.85  # an article never ends a phrase
         else:
             if i < 2 or types[i - 2] != WORD or lowers[i - 2] not in _DETERMINERS:
                 continue
-            if w2 in _CLAUSE and not (w2 == "of" and (i + 2 >= n or lowers[i + 2] != "course")):
+            if w2 in _CLAUSE:
                 continue
             if not texts[i - 2].islower() or not texts[i - 1].islower() or w1 in FUNCTION_WORDS:
                 continue

@@ -164,6 +164,8 @@ def cut_off_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
     for i, b in enumerate(blocks[:-1]):
         if b.kind != "paragraph" or blocks[i + 1].kind not in _BREAKS or b.style:
             continue
+        if blocks[i + 1].text.rstrip().endswith((".", ",", ";")):
+            continue  # "...what is meant by an" / "IRISH SOCIALIST REPUBLIC.": a displayed continuation
         text = b.text.rstrip()
         if not text or text.endswith(_ENDS_SENTENCE) or len(text.split()) < 12:
             continue
