@@ -214,8 +214,9 @@ class Lexicon:
         return z
 
     def is_word(self, word: str) -> bool:
-        """True for a word in the real-word list (symspell's 82k English words)."""
-        return word in self._uni
+        """True for a real word: in symspell's 82k English words, or common in wordfreq's list (Zipf
+        4 or more: symspell's list lacks a few, such as ``labor``)."""
+        return word in self._uni or self.zipf(word) >= 4.0
 
     def unigram(self, word: str) -> int:
         return self._uni.get(word, 0)
