@@ -202,6 +202,7 @@ class Lexicon:
         self._awords = self.archive.words
         self._abi = self.archive.bigrams
         self._atokens = max(1, self.archive.tokens)
+        self._cond: dict[tuple[str, str], float] = {}
         self.cache: dict[str, dict] = {}
         """Memo tables the passes keep per lexicon (candidates depend only on the word and the lexicon)."""
 
@@ -256,6 +257,16 @@ class Lexicon:
         """log P(b | a): symspell's bigram counts, backed off to the unigram for pairs the list lacks
         (capped at its smallest count: a missing pair is rarer than every listed one), mixed with the
         archive's own pair counts."""
+        key = (a, b)
+        got = self._cond.get(key)
+        if got is not None:
+            return got
+        if len(self._cond) > 500_000:
+            self._cond.clear()
+        got = self._cond[key] = self._cond_logp(a, b)
+        return got
+
+    def _cond_logp(self, a: str, b: str) -> float:
         ca = self._uni.get(a, 0)
         pb = (self._uni.get(b, 0) + 1) / self._total
         if ca:

@@ -91,15 +91,20 @@ def tokenize(text: str, pieces: list[tuple[int, int]] | None = None) -> Tokens:
         last_end = ps
         for m in TOKEN.finditer(text, ps, pe):
             tok = m.group()
-            if "\n" in text[last_end : m.start()]:
+            s, e = m.span()
+            if s > last_end + 1 and text.find("\n", last_end, s) >= 0 or s == last_end + 1 and text[last_end] == "\n":
                 at_start = True  # a line start inside a block (verse, addresses) may take a capital
-            last_end = m.end()
-            ty = _type(tok)
-            starts.append(m.start())
-            ends.append(m.end())
+            last_end = e
+            ty = WORD if tok.isalpha() else _type(tok)
+            starts.append(s)
+            ends.append(e)
             texts.append(tok)
             types.append(ty)
-            lowers.append(tok.lower().replace("’", "'") if ty == WORD else tok)
+            if ty == WORD:
+                low = tok.lower()
+                lowers.append(low.replace("’", "'") if "’" in low else low)
+            else:
+                lowers.append(tok)
             piece.append(pi)
             if ty == PUNCT:
                 if tok in "“«„" or (tok == '"' and not in_quote):
