@@ -125,6 +125,15 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     return out
 
 
+def _lower_counts(toks, wanted: dict[str, int]) -> dict[str, int]:  # noqa: ANN001 - Tokens
+    """How often each word of ``wanted`` is written in lower case in this document."""
+    out: dict[str, int] = {}
+    for i, ty in enumerate(toks.types):
+        if ty == WORD and toks.lowers[i] in wanted and toks.texts[i].islower():
+            out[toks.lowers[i]] = out.get(toks.lowers[i], 0) + 1
+    return out
+
+
 _LINKS = frozenset({",", "and", "or", "of", "&", "nor", "the"})
 
 
@@ -192,6 +201,8 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
                 continue
             if nt in ".-‐" and toks.starts[i + 1] == toks.ends[i]:  # "Vol. 12", "Left-Wing Communism"
                 continue
+            if nt in "'’" and i + 2 < n and texts[i + 2][:1].isupper():  # "Workers' Republic"
+                continue
         if lowers[i] == "i" or not lexicon.is_word(lowers[i]) or _in_capital_list(toks, i):
             continue
         line_start = text.rfind("\n", 0, toks.starts[i]) + 1
@@ -202,12 +213,19 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     counts: dict[str, int] = {}
     for i, _ in cands:
         counts[lowers[i]] = counts.get(lowers[i], 0) + 1
+    lower_here = _lower_counts(toks, counts) if cands else {}
     for i, j in cands:
         w, raw = lowers[i], texts[i]
         if counts[w] > 1:
             continue  # capitalised the same way more than once in this document: meant
         ratio, seen = lexicon.capital_ratio(w)
-        if w in FUNCTION_WORDS and w not in _NOT_FOR_CASE:
+        here = lower_here.get(w, 0)
+        if lowers[j] == "the" and w not in FUNCTION_WORDS:
+            continue  # "the Master", "the Express": a name, a title or a personification
+        if here >= 2 and not (seen >= 5 and ratio > 0.1):
+            # this document writes the word in lower case elsewhere, and capitalises it only here
+            conf = 0.6 + 0.05 * min(here, 6)
+        elif w in FUNCTION_WORDS and w not in _NOT_FOR_CASE:
             if j != i - 1 or seen >= 5 and ratio > 0.05:
                 continue  # "to inquire, Why all this...": a question or quotation starting after a comma
             conf = 0.85

@@ -50,10 +50,10 @@ def repeated_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[
         if toks.piece[i] != toks.piece[i + 1] or view.text[ends[i] : starts[i + 1]] != " ":
             continue
         w = lowers[i]
-        if w in ("that", "had", "is", "was", "very", "no", "so", "far", "bye", "ha", "do", "more", "long", "again"):
+        if w in ("that", "had") or not w.isalpha():
             continue  # "declared that that body", "had had": often meant
-        if not w.isalpha():
-            continue
+        if w in ("is", "was", "very", "no", "so", "far", "bye", "ha", "do", "more", "long", "again", "many"):
+            conf = 0.5  # "what it is is", "very very", "no, no": sometimes meant
         else:
             conf = 0.9 if w in FUNCTION_WORDS else 0.75
         out.append(
