@@ -10,7 +10,7 @@
 3. Inject errors of every kind into each document of the chosen half (``bench/proofread_inject.py``:
    OCR confusions, typing slips, split/joined words, hyphenation left in, real-word confusions, case,
    punctuation, structure) at ``--rate`` errors per 1,000 words, seeded.
-4. Proofread; a finding that overlaps an injected span detects it. Findings that the clean text
+4. Proofread; a finding that overlaps an injected span (or touches it, one character apart) detects it. Findings that the clean text
    raises too (pre-existing errors of the real text, or false flags counted in step 5) are not
    counted against precision here.
 5. Proofread the clean documents: every finding there is counted as a false flag (including the real
@@ -67,6 +67,12 @@ def wordcheck(text: str, lex: Lexicon) -> list[tuple[int, int]]:
         for i, t in enumerate(toks.types)
         if t == WORD and toks.texts[i].isalpha() and lex.zipf(toks.lowers[i]) == 0.0
     ]
+
+
+def near(start: int, end: int, inj) -> bool:  # noqa: ANN001 - Injection
+    """A finding ``[start, end)`` detects an injection when the spans overlap or are one character
+    apart (``and. on``: the stray full stop and the lower-case word after it are one error)."""
+    return start <= inj.end + 1 and inj.start <= end + 1
 
 
 def prf(tp_f: int, n_f: int, tp_i: int, n_i: int) -> tuple[float, float, float]:
@@ -137,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         pre_existing += 0
         for inj in injs:
             injected[inj.kind] += 1
-            hits = [f for f in fs if f.start <= inj.end and inj.start <= f.end]
+            hits = [f for f in fs if near(f.start, f.end, inj)]
             if hits:
                 found_inj[inj.kind] += 1
             else:
@@ -160,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                         bad_sugg.append(f"{d.id} {inj.sub} {text[inj.start : inj.end]!r} (was {inj.original!r}): {got}")
         for f in fs:
             n_find[f.kind] += 1
-            if any(f.start <= i.end and i.start <= f.end for i in injs):
+            if any(near(f.start, f.end, i) for i in injs):
                 tp_find[f.kind] += 1
             else:
                 wrong.append(f"{d.id}:{f.line}:{f.col} {f.kind}/{f.rule} {f.text!r} -> {list(f.suggestions[:2])}")
@@ -168,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         spans = wordcheck(text, lex)
         base_elapsed += time.perf_counter() - t
         base_n += len(spans)
-        base_tp_f += sum(1 for a, b in spans if any(a <= i.end and i.start <= b for i in injs))
-        base_tp_i += sum(1 for i in injs if any(a <= i.end and i.start <= b for a, b in spans))
+        base_tp_f += sum(1 for a, b in spans if any(near(a, b, i) for i in injs))
+        base_tp_i += sum(1 for i in injs if any(near(a, b, i) for a, b in spans))
 
     print()
     print(

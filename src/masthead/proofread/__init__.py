@@ -75,4 +75,13 @@ def proofread(
         old = best.get((f.start, f.end))
         if old is None or f.confidence > old.confidence:
             best[(f.start, f.end)] = f
-    return sorted(best.values(), key=lambda f: (f.start, f.end, f.kind))
+    kept = sorted(best.values(), key=lambda f: (f.start, f.end, f.kind))
+    # a word split or hyphenated is reported whole: drop the single-piece guesses inside it
+    wholes = [(f.start, f.end) for f in kept if f.rule in ("split-word", "hyphenation")]
+    if wholes:
+        kept = [
+            f
+            for f in kept
+            if f.rule in ("split-word", "hyphenation") or not any(s <= f.start and f.end <= e for s, e in wholes)
+        ]
+    return kept

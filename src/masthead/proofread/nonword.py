@@ -157,6 +157,9 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
                 continue
         if i > 0 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "'’":
             continue
+        if i > 1 and texts[i - 1] in "-‐¬" and toks.ends[i - 2] == toks.starts[i - 1]:
+            if lexicon.is_word(lowers[i - 2] + w):
+                continue  # "hea- rers": the hyphenation pass reports the whole
         if i > 1 and toks.ends[i - 1] == toks.starts[i] and texts[i - 1] in "-‐" and len(lowers[i - 2]) <= 2:
             continue  # "cr-r-rush the br-r-rutal Saxon": a stammer or dialect spelt out
         if lexicon.archive_known(w, min_docs=3) or lexicon.archive_known(w) and lexicon.zipf(w) >= 1.0:
@@ -204,12 +207,12 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
         if not texts[i + 1].islower() or texts[i].isupper() and len(a) > 1:
             continue
         joined = a + b
-        if not lexicon.is_word(joined) or lexicon.zipf(joined) < 3.5:
+        if not lexicon.is_word(joined) or lexicon.zipf(joined) < 2.5:
             continue
         a_ok = len(a) > 1 and _known(lexicon, a) or a in ("a", "i")
         b_ok = len(b) > 1 and _known(lexicon, b) or b in ("a", "i")
-        if a_ok and b_ok:
-            continue
+        if a_ok and b_ok or lexicon.zipf(joined) < 3.5 and (a_ok or len(a) < 3) and (b_ok or len(b) < 3):
+            continue  # a rarer joined word needs both pieces to be fragments ("besie ge")
         if not a_ok and texts[i][0].isupper() and not toks.initial[i] and len(a) > 1:
             continue  # a name followed by something
         text = match_case(joined, texts[i])
@@ -304,7 +307,7 @@ def hyphenation_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fi
             continue
         gap = view.text[ends[i + 1] : starts[i + 2]]
         joined = a + b
-        if not lexicon.is_word(joined) or lexicon.zipf(joined) < 3.0:
+        if not lexicon.is_word(joined) or lexicon.zipf(joined) < 2.0:
             continue
         if gap:
             if gap.strip() or len(gap) > 2:

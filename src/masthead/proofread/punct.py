@@ -33,6 +33,11 @@ _STARTERS = frozenset(
     before since although though such let you every each some many most both only even still indeed""".split()
 )
 _STRONG_STARTERS = frozenset("we they he she i you it this there however but".split())
+_NEVER_LAST = frozenset(
+    """the a an and or nor of to for with from by at into upon than that their our my your its is are was were
+    be been has have had will would shall should can could must very""".split()
+)
+"""Words a sentence hardly ever ends on: a full stop after one is in mid-sentence."""
 _NO_PUNCT_KINDS = frozenset({"preformatted"})
 _DETERMINERS = frozenset("the a an this these those their our its his my your every each".split())
 _CLAUSE = FUNCTION_WORDS | frozenset("however therefore moreover indeed perhaps say said namely too also".split())
@@ -192,59 +197,41 @@ def period_lower(view: TextView, lexicon: Lexicon) -> list[tuple[int, str, float
         join = lexicon.cond_logp(prev, nxt) - lexicon.unigram_logp(nxt)
         ratio, seen = lexicon.initial_ratio(nxt)
         starter = nxt in _STARTERS or (seen >= 5 and ratio >= 0.1)
-        if nxt in _STRONG_STARTERS or starter and join < 2.5:
+        if prev in _NEVER_LAST:
+            out.append((i, "punctuation", 0.8))  # "and. on a scale": no sentence ends on "and"
+        elif nxt in _STRONG_STARTERS or starter and join < 2.5:
             out.append((i, "case", 0.8))
         else:
             out.append((i, "punctuation", 0.75 if join > 1.0 else 0.6))
     return out
 
 
+def _period_finding(view: TextView, toks: Tokens, i: int, kind: str, conf: float) -> Finding:
+    """One finding over ``word. word`` with both repairs, the likelier first."""
+    a, b = toks.texts[i - 1], toks.texts[i + 1]
+    start, end = toks.starts[i - 1], toks.ends[i + 1]
+    gap = view.text[toks.ends[i] : toks.starts[i + 1]]
+    run_on = [f"{a}{gap}{b}", f"{a},{gap}{b}"]
+    capital = f"{a}.{gap}{b[:1].upper()}{b[1:]}"
+    if kind == "punctuation":
+        msg, sugg, rule = f"full stop in mid-sentence before '{b}'", [*run_on, capital], "stray-full-stop"
+    else:
+        msg, sugg, rule = f"sentence starts in lower case: '{b}'", [capital, *run_on], "lowercase-start"
+    return make_finding(view, start, end, kind, msg, suggestions=sugg, confidence=conf, rule=rule)
+
+
 @register("stray-full-stop", "punctuation")
 def stray_full_stop_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     """A full stop in mid-sentence followed by a lower-case word (``different. aspects``)."""
     toks = tokens_for(view)
-    out = []
-    for i, kind, conf in period_lower(view, lexicon):
-        if kind != "punctuation":
-            continue
-        a, b = toks.texts[i - 1], toks.texts[i + 1]
-        out.append(
-            make_finding(
-                view,
-                toks.starts[i - 1],
-                toks.ends[i],
-                "punctuation",
-                f"full stop in mid-sentence before '{b}'",
-                suggestions=[a, a + ","],
-                confidence=conf,
-                rule="stray-full-stop",
-            )
-        )
-    return out
+    return [_period_finding(view, toks, i, kind, c) for i, kind, c in period_lower(view, lexicon) if kind != "case"]
 
 
 @register("lowercase-start", "case")
 def lowercase_start_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     """A sentence that starts in lower case after a full stop (``situation. we would``)."""
     toks = tokens_for(view)
-    out = []
-    for i, kind, conf in period_lower(view, lexicon):
-        if kind != "case":
-            continue
-        w = toks.texts[i + 1]
-        out.append(
-            make_finding(
-                view,
-                toks.starts[i + 1],
-                toks.ends[i + 1],
-                "case",
-                f"sentence starts in lower case: '{w}'",
-                suggestions=[w[:1].upper() + w[1:]],
-                confidence=conf,
-                rule="lowercase-start",
-            )
-        )
-    return out
+    return [_period_finding(view, toks, i, kind, c) for i, kind, c in period_lower(view, lexicon) if kind == "case"]
 
 
 _PAIRS = {")": "(", "]": "["}
