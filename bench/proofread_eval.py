@@ -10,7 +10,8 @@
 3. Inject errors of every kind into each document of the chosen half (``bench/proofread_inject.py``:
    OCR confusions, typing slips, split/joined words, hyphenation left in, real-word confusions, case,
    punctuation, structure) at ``--rate`` errors per 1,000 words, seeded.
-4. Proofread; a finding that overlaps an injected span (or touches it, one character apart) detects it. Findings that the clean text
+4. Proofread; a finding that overlaps an injected span (or touches it, one character apart) detects
+   it. Findings that the clean text
    raises too (pre-existing errors of the real text, or false flags counted in step 5) are not
    counted against precision here.
 5. Proofread the clean documents: every finding there is counted as a false flag (including the real

@@ -24,7 +24,16 @@ from masthead.model import Document
 from masthead.proofread.confusions import ocr_candidates, word_confusions
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
-from masthead.proofread.passes import foreign_pieces, make_finding, match_case, piece_kinds, register, tokens_for
+from masthead.proofread.passes import (
+    emphasis_ranges,
+    foreign_pieces,
+    in_ranges,
+    make_finding,
+    match_case,
+    piece_kinds,
+    register,
+    tokens_for,
+)
 from masthead.proofread.tokens import WORD
 from masthead.textview import TextView
 
@@ -80,6 +89,8 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
             continue
         if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.piece[i] in foreign:
             continue
+        if i > 0 and texts[i - 1] in "-‐" and toks.ends[i - 1] == toks.starts[i]:
+            continue  # "an I.L.P.-er": a suffix, not a word
         cands = cand_memo.get(w)
         if cands is None:
             cands = cand_memo[w] = _real_word_candidates(lexicon, w)
@@ -93,7 +104,8 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         scored = []
         zw = lexicon.zipf(w)
         # the written word is attested with both neighbours: only a clear winner may replace it
-        attested = (prev is None or lexicon.bigram(prev, w) > 0) and (nxt is None or lexicon.bigram(w, nxt) > 0)
+        # (a pair with an uncommon word is below the bigram list's cut-off: its absence says nothing)
+        attested = (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt))
         for c, lw in cands:
             # two very common words (of/or, he/be) that both fit: bigrams alone cannot tell them apart
             common = max(0.0, min(zw, lexicon.zipf(c)) - 5.0) if attested else 0.0
@@ -165,6 +177,12 @@ def _title_like(text: str, start: int) -> bool:
     return caps * 2 >= len(words) and len(words) < 40
 
 
+def _plausible(lex: Lexicon, a: str, b: str) -> bool:
+    """True when the pair ``a b`` is attested (symspell's list, or twice in the archive), or too
+    rare to be in the list at all (one of the words is uncommon)."""
+    return lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1 or min(lex.zipf(a), lex.zipf(b)) < 5.0
+
+
 def _after_opener(toks, i: int) -> bool:  # noqa: ANN001 - Tokens
     """True when token ``i`` follows a colon, an opening quote or bracket, or a dash."""
     j = i - 1
@@ -183,6 +201,7 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     n = len(types)
     text = view.text
     titles: dict[int, bool] = {}
+    emphasis = emphasis_ranges(view, doc)
     cands: list[tuple[int, int]] = []
     for i, ty in enumerate(types):
         if ty != WORD or toks.initial[i]:
@@ -203,8 +222,12 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
                 continue
             if nt in "'’" and i + 2 < n and texts[i + 2][:1].isupper():  # "Workers' Republic"
                 continue
+            if types[i + 1] == 1 or nt.isupper() and len(nt) > 1:  # "Part 2", "Chapter VII": a reference
+                continue
         if lowers[i] == "i" or not lexicon.is_word(lowers[i]) or _in_capital_list(toks, i):
             continue
+        if emphasis and in_ranges(emphasis, toks.starts[i], toks.ends[i]):
+            continue  # a title in italics: "his Historical description of Commerce"
         line_start = text.rfind("\n", 0, toks.starts[i]) + 1
         if line_start not in titles:
             titles[line_start] = _title_like(text, line_start)

@@ -235,9 +235,10 @@ class Lexicon:
         """How often the archive capitalises ``word`` in running text (not at a sentence start), and
         on how many occurrences that is measured."""
         rec = self._awords.get(word)
-        if rec is None or rec[2] == 0:
+        if rec is None or rec[2] <= 1:
             return 0.0, 0
-        return rec[3] / rec[2], rec[2]
+        # one capitalised occurrence is discounted: it may be the very one being proofread
+        return max(0, rec[3] - 1) / (rec[2] - 1), rec[2] - 1
 
     def initial_ratio(self, word: str) -> tuple[float, int]:
         """How often ``word`` starts a sentence in the archive, and out of how many occurrences."""
@@ -276,7 +277,7 @@ class Lexicon:
             p = 0.4 * pb
         rec = self._awords.get(a)
         if rec is not None:
-            cab = self._abi.get(f"{a} {b}", 0)
+            cab = max(0, self._abi.get(f"{a} {b}", 0) - 1)  # a pair seen once may be this very text
             brec = self._awords.get(b)
             pb_arch = ((brec[0] if brec else 0) + 0.5) / self._atokens
             p_arch = (cab + 2.0 * pb_arch) / (rec[0] + 2.0)

@@ -38,7 +38,23 @@ from masthead.textview import TextView
 
 _SKIP_KINDS = frozenset({"preformatted"})
 _ROMAN = frozenset("ivxlcdm")
-_PREFIXES = ("un", "re", "be", "out", "over", "under", "in", "dis", "mis", "non", "pre", "counter", "anti", "sub", "super")
+_PREFIXES = (
+    "un",
+    "re",
+    "be",
+    "out",
+    "over",
+    "under",
+    "in",
+    "dis",
+    "mis",
+    "non",
+    "pre",
+    "counter",
+    "anti",
+    "sub",
+    "super",
+)
 _SUFFIXES = ("s", "es", "ed", "ing", "er", "ers", "ly", "ness", "ment", "ings", "ism", "ist", "ery", "y", "ian")
 
 
@@ -195,12 +211,15 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
     """A word broken by a stray space (``T he``, ``govern ment``) and words run together
     (``ofthe``)."""
     toks = tokens_for(view)
+    foreign = foreign_pieces(view, lexicon)
     out: list[Finding] = []
     texts, types, lowers, starts, ends = toks.texts, toks.types, toks.lowers, toks.starts, toks.ends
     n = len(types)
     for i in range(n - 1):
         if types[i] != WORD or types[i + 1] != WORD or toks.piece[i] != toks.piece[i + 1]:
             continue
+        if toks.piece[i] in foreign or i > 0 and texts[i - 1] in ".-'’" and ends[i - 1] == starts[i]:
+            continue  # a foreign block, or "M.P.s and"
         a, b = lowers[i], lowers[i + 1]
         if starts[i + 1] - ends[i] != 1 or not a.isalpha() or not b.isalpha():
             continue
@@ -231,7 +250,7 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
         )
     memo: dict[str, tuple[int, str, str] | None] = {}
     for i in range(n):
-        if types[i] != WORD:
+        if types[i] != WORD or toks.piece[i] in foreign:
             continue
         w = lowers[i]
         if len(w) < 5 or not w.isalpha() or _known(lexicon, w) or lexicon.zipf(w) >= 3.5:
@@ -280,10 +299,9 @@ def _split_joined(lex: Lexicon, w: str) -> tuple[int, str, str] | None:
             continue
         c = lex.bigram(x, y) + lex._floor * lex.archive_bigram(x, y)
         function = x in FUNCTION_WORDS or y in FUNCTION_WORDS
-        if not c and not (function and min(lex.zipf(x), lex.zipf(y)) >= 3.0):
-            continue
-        if not function and c < 5 * lex._floor:
-            continue
+        both = x in FUNCTION_WORDS and y in FUNCTION_WORDS
+        if c < 5 * lex._floor and not (function and not both and min(lex.zipf(x), lex.zipf(y)) >= 4.0):
+            continue  # "the if" is no pair; "have pointed" is
         score = c + (lex._floor if function else 0)
         if best is None or score > best[0]:
             best = (score, x, y)

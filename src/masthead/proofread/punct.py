@@ -17,7 +17,7 @@ from masthead.model import Document
 from masthead.proofread.context import FUNCTION_WORDS
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
-from masthead.proofread.passes import make_finding, piece_kinds, register, tokens_for
+from masthead.proofread.passes import foreign_pieces, make_finding, piece_kinds, register, tokens_for
 from masthead.proofread.tokens import PUNCT, WORD, Tokens
 from masthead.textview import TextView
 
@@ -40,17 +40,24 @@ _NEVER_LAST = frozenset(
 """Words a sentence hardly ever ends on: a full stop after one is in mid-sentence."""
 _NO_PUNCT_KINDS = frozenset({"preformatted"})
 _DETERMINERS = frozenset("the a an this these those their our its his my your every each".split())
-_CLAUSE = FUNCTION_WORDS | frozenset("however therefore moreover indeed perhaps say said namely too also".split())
+_CLAUSE = FUNCTION_WORDS | frozenset(
+    "however therefore moreover indeed perhaps say said namely too also whether".split()
+)
 
 
 @register("repeated-word", "punctuation")
 def repeated_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     """The same word twice in a row (``the the``)."""
     toks = tokens_for(view)
+    foreign = foreign_pieces(view, lexicon)
     out: list[Finding] = []
     texts, types, lowers, starts, ends = toks.texts, toks.types, toks.lowers, toks.starts, toks.ends
     for i in range(len(types) - 1):
         if types[i] != WORD or types[i + 1] != WORD or lowers[i] != lowers[i + 1]:
+            continue
+        if toks.piece[i] in foreign or i + 2 < len(types) and texts[i + 2] in "-‐" and ends[i + 1] == starts[i + 2]:
+            continue  # "sauvons-nous nous-mêmes"
+        if i > 0 and texts[i - 1] in "-‐" and ends[i - 1] == starts[i]:
             continue
         if toks.piece[i] != toks.piece[i + 1] or view.text[ends[i] : starts[i + 1]] != " ":
             continue
@@ -295,7 +302,10 @@ def _unbalanced_piece(view: TextView, toks: Tokens, i: int, j: int, text: str) -
         if not after.startswith(("“", '"')):
             bad.extend((k, "opening quotation mark is never closed") for k in quotes)
     if len(straight) % 2:
-        bad.append((straight[-1], "an odd number of straight quotation marks"))
+        seg_end = toks.ends[j - 1]
+        runs_on = text[seg_end : seg_end + 4].lstrip().startswith('"') or texts[i] == '"'
+        if not runs_on:  # a quotation over several paragraphs opens each with a quote mark
+            bad.append((straight[-1], "an odd number of straight quotation marks"))
     out = []
     for k, msg in bad:
         out.append(

@@ -114,7 +114,9 @@ def tokenize(text: str, pieces: list[tuple[int, int]] | None = None) -> Tokens:
                 initial.append(False)
                 quoted.append(in_quote)
                 if tok in SENTENCE_END or tok == ":":
-                    at_start = True
+                    # "A. Kots", "L. Storr Jameson": a full stop after an initial does not end a sentence
+                    prev = texts[-2] if len(texts) > 1 and piece[-2] == pi else ""
+                    at_start = not (tok == "." and len(prev) == 1 and prev.isupper() and ends[-2] == starts[-1])
                 elif tok not in QUOTES and tok not in BRACKETS and tok not in "–—-*":
                     at_start = False
                 continue
