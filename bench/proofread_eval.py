@@ -11,9 +11,8 @@
    OCR confusions, typing slips, split/joined words, hyphenation left in, real-word confusions, case,
    punctuation, structure) at ``--rate`` errors per 1,000 words, seeded.
 4. Proofread; a finding that overlaps an injected span (or touches it, one character apart) detects
-   it. Findings that the clean text
-   raises too (pre-existing errors of the real text, or false flags counted in step 5) are not
-   counted against precision here.
+   it. Findings that the clean text raises too (pre-existing errors of the real text, or false flags
+   counted in step 5) are not counted against precision here.
 5. Proofread the clean documents: every finding there is counted as a false flag (including the real
    errors the bundled transcriptions carry).
 
@@ -90,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("held-out", "tune"), default="held-out")
     ap.add_argument("--min-confidence", type=float, default=0.0)
     ap.add_argument("--show", action="store_true", help="print missed errors and false flags")
+    ap.add_argument("--repeat", type=int, default=3, help="time the proofreading this many times, keep the best")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -131,9 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     base_elapsed = 0.0
     missed: list[str] = []
     wrong: list[str] = []
+    corrupted = []
+    lex.clear_caches()  # the clean run above warmed them on nearly the same text
     for d in evald:
         rng = random.Random(f"{args.seed}:{d.id}")
         bad, injs = inject(d, rng, lex, args.rate)
+        corrupted.append(bad)
         view = text_view(bad)
         text = view.text
         words += len(text.split())
@@ -178,6 +181,17 @@ def main(argv: list[str] | None = None) -> int:
         base_tp_f += sum(1 for a, b in spans if any(near(a, b, i) for i in injs))
         base_tp_i += sum(1 for i in injs if any(near(a, b, i) for a, b in spans))
 
+    # timing: the machine may be shared, so time the whole corrupted half several times and keep the best
+    for _ in range(max(0, args.repeat - 1)):
+        lex.clear_caches()  # no run profits from the memo tables of the one before
+        t = time.perf_counter()
+        for bad in corrupted:
+            proofread(bad, lexicon=lex, min_confidence=args.min_confidence)
+        elapsed = min(elapsed, time.perf_counter() - t)
+        t = time.perf_counter()
+        for bad in corrupted:
+            wordcheck(text_view(bad).text, lex)
+        base_elapsed = min(base_elapsed, time.perf_counter() - t)
     print()
     print(
         f"{'kind':<12} {'injected':>8} {'found':>6} {'recall':>7} {'flags':>6} {'right':>6} {'precision':>9} {'F1':>6}"
@@ -201,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         "false flags per 1,000 words (real errors in the transcriptions included)"
     )
     print(
-        f"speed: {words} words in {elapsed:.2f} s = {words / max(elapsed, 1e-9):,.0f} words/s (one process); "
+        f"speed (best of {max(1, args.repeat)}): {words} words in {elapsed:.2f} s = "
+        f"{words / max(elapsed, 1e-9):,.0f} words/s (one process); "
         f"the WordCheck baseline (tokenise + one look-up a word) runs {words / max(base_elapsed, 1e-9):,.0f} words/s "
         f"here, {elapsed / max(base_elapsed, 1e-9):.1f}x faster"
     )

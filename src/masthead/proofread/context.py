@@ -69,6 +69,24 @@ def _real_word_candidates(lex: Lexicon, w: str) -> list[tuple[str, float]]:
     return list(out.items())
 
 
+def _rank(
+    lexicon: Lexicon, prev: str | None, w: str, nxt: str | None, cands: list[tuple[str, float]]
+) -> list[tuple[float, str]]:
+    """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first."""
+    base = _score(lexicon, prev, w, nxt)
+    zw = lexicon.zipf(w)
+    # the written word is attested with both neighbours: only a clear winner may replace it
+    # (a pair with an uncommon word is below the bigram list's cut-off: its absence says nothing)
+    attested = (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt))
+    scored = []
+    for c, lw in cands:
+        # two very common words (of/or, he/be) that both fit: bigrams alone cannot tell them apart
+        common = max(0.0, min(zw, lexicon.zipf(c)) - 5.0) if attested else 0.0
+        scored.append((_score(lexicon, prev, c, nxt) + lw - base - 1.5 * common, c))
+    scored.sort(reverse=True)
+    return scored
+
+
 @register("real-word", "real-word")
 def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
     """Valid words that are wrong where they stand (``form`` for ``from``, ``bis`` for ``his``)."""
@@ -78,6 +96,7 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     out: list[Finding] = []
     texts, types, lowers = toks.texts, toks.types, toks.lowers
     cand_memo: dict[str, list[tuple[str, float]]] = lexicon.cache.setdefault("real-word", {})
+    triples: dict = lexicon.cache.setdefault("real-word-context", {})
     for i, ty in enumerate(types):
         if ty != WORD:
             continue
@@ -99,26 +118,18 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         prev, nxt = toks.prev_word(i), toks.next_word(i)
         if prev is None and nxt is None:
             continue
-        base = _score(lexicon, prev, w, nxt)
-        best: tuple[float, str] | None = None
-        scored = []
-        zw = lexicon.zipf(w)
-        # the written word is attested with both neighbours: only a clear winner may replace it
-        # (a pair with an uncommon word is below the bigram list's cut-off: its absence says nothing)
-        attested = (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt))
-        for c, lw in cands:
-            # two very common words (of/or, he/be) that both fit: bigrams alone cannot tell them apart
-            common = max(0.0, min(zw, lexicon.zipf(c)) - 5.0) if attested else 0.0
-            s = _score(lexicon, prev, c, nxt) + lw - base - 1.5 * common
-            scored.append((s, c))
-            if best is None or s > best[0]:
-                best = (s, c)
-        if best is None:
+        triple = (prev, w, nxt)
+        scored = triples.get(triple)
+        if scored is None:
+            if len(triples) > 300_000:
+                triples.clear()
+            scored = triples[triple] = _rank(lexicon, prev, w, nxt, cands)
+        if not scored:
             continue
+        best = scored[0]
         margin = REAL_WORD_MARGIN + (1.5 if toks.quoted[i] else 0.0) + (1.0 if prev is None or nxt is None else 0.0)
         if best[0] < margin:
             continue
-        scored.sort(reverse=True)
         sugg = [match_case(c, raw) for s, c in scored[:3] if s > 0]
         conf = 1.0 / (1.0 + math.exp(-(best[0] - margin - 1.0) / 1.5))
         conf = 0.5 + 0.45 * conf

@@ -52,6 +52,8 @@ class BaseResources:
     bigrams: dict[str, int]
     unigram_total: int
     bigram_floor: int
+    real: frozenset[str]
+    """Real words: symspell's list and every word of Zipf 4 or more in wordfreq's."""
 
 
 def _symspell_dir() -> Path:
@@ -81,7 +83,8 @@ def base_resources() -> BaseResources:
             if n:
                 bigrams[f"{a} {b}"] = int(n)
     floor = min(bigrams.values()) if bigrams else 1
-    return BaseResources(freq, unigrams, bigrams, sum(unigrams.values()), floor)
+    real = frozenset(unigrams).union(w for w, f in freq.items() if f >= 1e-5)  # Zipf 4 = 1e-5
+    return BaseResources(freq, unigrams, bigrams, sum(unigrams.values()), floor, real)
 
 
 @dataclass(slots=True)
@@ -195,6 +198,7 @@ class Lexicon:
         self.archive = archive or ArchiveModel()
         self._freq = base.freq
         self._uni = base.unigrams
+        self._real = base.real
         self._bi = base.bigrams
         self._total = base.unigram_total
         self._floor = base.bigram_floor
@@ -205,6 +209,15 @@ class Lexicon:
         self._cond: dict[tuple[str, str], float] = {}
         self.cache: dict[str, dict] = {}
         """Memo tables the passes keep per lexicon (candidates depend only on the word and the lexicon)."""
+
+    def clear_caches(self) -> None:
+        """Forget the memo tables (for timing; they only ever hold derived values)."""
+        from masthead.proofread.confusions import ocr_candidates
+
+        self._cond.clear()
+        self._zipf.clear()
+        self.cache.clear()
+        ocr_candidates.cache_clear()
 
     def zipf(self, word: str) -> float:
         """wordfreq Zipf frequency of a lower-cased word (0 when unknown)."""
@@ -217,7 +230,7 @@ class Lexicon:
     def is_word(self, word: str) -> bool:
         """True for a real word: in symspell's 82k English words, or common in wordfreq's list (Zipf
         4 or more: symspell's list lacks a few, such as ``labor``)."""
-        return word in self._uni or self.zipf(word) >= 4.0
+        return word in self._real
 
     def unigram(self, word: str) -> int:
         return self._uni.get(word, 0)
