@@ -222,3 +222,21 @@ def test_never_crashes_offsets_valid_idempotent(paras: list[str]) -> None:
         assert view.text[f.start : f.end] == f.text
         assert f.kind in ("non-word", "real-word", "case", "punctuation", "structure")
     assert proofread(d) == first
+
+
+def test_quiet_on_initials_references_titles_and_foreign_repeats() -> None:
+    assert found("Lyrics by A. Kots and L. Storr Jameson, who wrote them.") == []
+    assert found("See the argument in particularly Part 2 of the book.", "case") == []
+    italic = Block(
+        "paragraph", "He cited his Historical description of Commerce at length.", marks=(Mark(12, 34, "emphasis"),)
+    )
+    assert proofread(doc_of(blocks=(italic,)), passes=["case"]) == []
+    assert found("Producteurs, sauvons-nous nous-mêmes! Décrétons le salut commun, nous voulons", "repeated-word") == []
+    assert found("an I.L.P.-er for whom the S.D.F. was too moderate", "real-word") == []
+
+
+def test_a_text_does_not_vouch_for_itself() -> None:
+    # the archive holds this very document: its own "bis power" must not make the error look right
+    d = doc_of("Stalin has merely consolidated bis power in those countries.")
+    lex = Lexicon(build_archive_model([d]))
+    assert [f.text for f in proofread(d, lexicon=lex, passes=["real-word"])] == ["bis"]

@@ -206,6 +206,8 @@ class Lexicon:
         self._awords = self.archive.words
         self._abi = self.archive.bigrams
         self._atokens = max(1, self.archive.tokens)
+        # the archive's word pairs count for more as it grows (a few documents say little)
+        self._aweight = 0.3 * min(1.0, self.archive.tokens / 50_000)
         self._cond: dict[tuple[str, str], float] = {}
         self.cache: dict[str, dict] = {}
         """Memo tables the passes keep per lexicon (candidates depend only on the word and the lexicon)."""
@@ -292,9 +294,9 @@ class Lexicon:
         if rec is not None:
             cab = max(0, self._abi.get(f"{a} {b}", 0) - 1)  # a pair seen once may be this very text
             brec = self._awords.get(b)
-            pb_arch = ((brec[0] if brec else 0) + 0.5) / self._atokens
+            pb_arch = (max(0, (brec[0] if brec else 0) - 1) + 0.5) / self._atokens
             p_arch = (cab + 2.0 * pb_arch) / (rec[0] + 2.0)
-            p = 0.7 * p + 0.3 * p_arch
+            p = (1.0 - self._aweight) * p + self._aweight * p_arch
         return math.log(p)
 
     def unigram_logp(self, word: str) -> float:
