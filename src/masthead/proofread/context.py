@@ -6,6 +6,8 @@ against them in context: ``log P(word | previous) + log P(next | word)`` from sy
 mixed with the archive's own (:meth:`~masthead.proofread.lexicon.Lexicon.cond_logp`), plus the
 confusion's channel weight. A candidate is reported only when it wins by a wide margin
 (:data:`REAL_WORD_MARGIN` nats): errors are rare, so the written word gets the benefit of the doubt.
+Two common words (``of``/``or``) are never swapped when the written one is attested with both
+neighbours: adjacent words cannot tell ``pride or honour`` from ``pride of honour``.
 
 **Case.** A capitalised word in running text is a case error when the archive writes it in lower case
 almost always (it has seen it often enough to say), or, for a word the archive knows too little
@@ -75,14 +77,15 @@ def _rank(
     """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first."""
     base = _score(lexicon, prev, w, nxt)
     zw = lexicon.zipf(w)
-    # the written word is attested with both neighbours: only a clear winner may replace it
-    # (a pair with an uncommon word is below the bigram list's cut-off: its absence says nothing)
+    # is the written word attested with both neighbours? (a pair with an uncommon word is below the
+    # bigram list's cut-off: its absence says nothing)
     attested = (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt))
     scored = []
     for c, lw in cands:
-        # two very common words (of/or, he/be) that both fit: bigrams alone cannot tell them apart
-        common = max(0.0, min(zw, lexicon.zipf(c)) - 5.0) if attested else 0.0
-        scored.append((_score(lexicon, prev, c, nxt) + lw - base - 1.5 * common, c))
+        # two very common words (of/or, he/be) where the written one fits: bigrams cannot tell them apart
+        if attested and min(zw, lexicon.zipf(c)) > 5.0:
+            continue
+        scored.append((_score(lexicon, prev, c, nxt) + lw - base, c))
     scored.sort(reverse=True)
     return scored
 
