@@ -74,7 +74,10 @@ def test_real_word_confusions() -> None:
 
 
 def test_real_word_quiet_on_right_text() -> None:
-    text = "We have not yet seen the response. Stalin consolidated his power. It is better than that."
+    text = (
+        "We have not yet seen the response. Stalin consolidated his power. It is better than that. "
+        "What is your attitude toward nationalization per se? National pride or honour."
+    )
     assert found(text, "real-word") == []
 
 

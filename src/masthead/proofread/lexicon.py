@@ -282,9 +282,17 @@ class Lexicon:
         got = self._cond[key] = self._cond_logp(a, b)
         return got
 
+    def count(self, word: str) -> float:
+        """symspell's count for ``word``, or one estimated from wordfreq's frequency for words its
+        list lacks (``labor``, ``se``), so that every real word has a comparable count."""
+        c = self._uni.get(word)
+        if c is None:
+            c = self._freq.get(word, 0.0) * self._total * 0.5  # symspell's corpus counts tokens, not types
+        return c
+
     def _cond_logp(self, a: str, b: str) -> float:
-        ca = self._uni.get(a, 0)
-        pb = (self._uni.get(b, 0) + 1) / self._total
+        ca = self.count(a)
+        pb = (self.count(b) + 1) / self._total
         if ca:
             c = self._bi.get(f"{a} {b}", 0)
             p = c / ca if c else min(0.4 * pb, 0.5 * self._floor / ca)
@@ -300,8 +308,8 @@ class Lexicon:
         return math.log(p)
 
     def unigram_logp(self, word: str) -> float:
-        """log P(word) from symspell's counts (with add-one for words it lacks)."""
-        return math.log((self._uni.get(word, 0) + 1) / self._total)
+        """log P(word) from symspell's counts (estimated from wordfreq for words it lacks)."""
+        return math.log((self.count(word) + 1) / self._total)
 
 
 def load_lexicon(path: str | os.PathLike[str] | None = None) -> Lexicon:
