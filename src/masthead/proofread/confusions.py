@@ -103,29 +103,34 @@ def word_confusions() -> dict[str, tuple[str, ...]]:
     return {w: tuple(sorted(v)) for w, v in out.items()}
 
 
+_BY_FIRST: dict[str, list[tuple[str, str, float]]] = {}
+for _right, _seen, _weight in OCR:
+    if not (_seen.isalpha() and _seen.upper() == _seen):  # upper-case confusions ("I" for "l") need the case
+        _BY_FIRST.setdefault(_seen[0], []).append((_right, _seen, _weight))
+
+
 @lru_cache(maxsize=1 << 16)
 def ocr_candidates(word: str) -> tuple[tuple[str, float], ...]:
     """Strings that ``word`` may have been before one OCR confusion (or the same confusion at every
     place it can apply), each with the confusion's weight. ``word`` is lower-cased."""
     out: dict[str, float] = {}
-    for right, seen, weight in OCR:
-        if seen.isalpha() and seen.upper() == seen:  # upper-case confusions ("I" for "l") need the original case
-            continue
-        i = word.find(seen)
-        if i < 0:
-            continue
-        first = i
-        while i >= 0:
-            cand = word[:i] + right + word[i + len(seen) :]
-            if out.get(cand, 0.0) < weight:
-                out[cand] = weight
-            i = word.find(seen, i + 1)
-        if word.find(seen, first + 1) >= 0:
-            cand = word.replace(seen, right)
-            if out.get(cand, 0.0) < weight * 0.5:
-                out[cand] = weight * 0.5
+    for ch in set(word):
+        for right, seen, weight in _BY_FIRST.get(ch, ()):
+            i = word.find(seen)
+            if i < 0:
+                continue
+            first = i
+            while i >= 0:
+                cand = word[:i] + right + word[i + len(seen) :]
+                if out.get(cand, 0.0) < weight:
+                    out[cand] = weight
+                i = word.find(seen, i + 1)
+            if word.find(seen, first + 1) >= 0:
+                cand = word.replace(seen, right)
+                if out.get(cand, 0.0) < weight * 0.5:
+                    out[cand] = weight * 0.5
     out.pop(word, None)
-    return tuple(out.items())
+    return tuple(sorted(out.items()))
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
