@@ -402,6 +402,7 @@ def _register_publishing() -> None:
 
 
 _register_publishing()
+__import__("masthead.cli_proofread").cli_proofread.register(app)
 
 
 def main() -> None:

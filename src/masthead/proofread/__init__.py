@@ -1,1 +1,87 @@
-"""The proofreader: passes over a document's view text that report :class:`~masthead.proofread.findings.Finding`."""
+"""The proofreader: passes over a document's view text that report :class:`~masthead.proofread.findings.Finding`.
+
+:func:`proofread` runs the registered passes (:data:`~masthead.proofread.passes.PASSES`: non-word,
+split-word, hyphenation, real-word, case, lowercase-start, repeated-word, doubled-punctuation,
+stray-comma, stray-full-stop, unbalanced, announced-missing, orphan-noteref, numbering-gap, cut-off)
+over one document and returns its findings sorted by position, without the ones an editor has
+already decided (``ignore_keys``). Offsets are into :func:`masthead.textview.text_view` text;
+:func:`proofread_file` maps them onto a file's own text instead (:mod:`masthead.proofread.filemap`).
+
+It is cheap to call once per document: the language resources load once per process
+(:func:`~masthead.proofread.lexicon.base_resources`) and a lexicon is built once and passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from masthead.model import Document
+from masthead.proofread import context, nonword, punct, structure  # noqa: F401 - they register the passes
+from masthead.proofread.findings import KINDS, Finding, finding_key
+from masthead.proofread.lexicon import Lexicon, load_lexicon
+from masthead.proofread.passes import PASS_KINDS, PASSES
+from masthead.textview import text_view
+
+__all__ = [
+    "KINDS",
+    "PASSES",
+    "PASS_KINDS",
+    "Finding",
+    "Lexicon",
+    "default_lexicon",
+    "finding_key",
+    "load_lexicon",
+    "proofread",
+]
+
+_DEFAULT: list[Lexicon] = []
+
+
+def default_lexicon() -> Lexicon:
+    """A lexicon of the packaged resources only (no archive model), built once per process."""
+    if not _DEFAULT:
+        _DEFAULT.append(Lexicon())
+    return _DEFAULT[0]
+
+
+def proofread(
+    doc: Document,
+    *,
+    lexicon: Lexicon | None = None,
+    min_confidence: float = 0.0,
+    passes: Iterable[str] | None = None,
+    ignore_keys: frozenset[str] | set[str] = frozenset(),
+) -> list[Finding]:
+    """Findings for ``doc``, sorted by position.
+
+    ``lexicon``: the archive's lexicon (default: packaged resources only). ``passes``: names of the
+    passes to run (default: all; an unknown name raises ``ValueError``). Findings under
+    ``min_confidence`` or whose key is in ``ignore_keys`` (spans an editor accepted or rejected) are
+    left out. Where two findings cover the same span, the more confident one is kept.
+    """
+    lexicon = lexicon or default_lexicon()
+    names = list(PASSES) if passes is None else list(passes)
+    unknown = [n for n in names if n not in PASSES]
+    if unknown:
+        raise ValueError(f"unknown proofreading pass: {', '.join(unknown)} (known: {', '.join(PASSES)})")
+    view = text_view(doc)
+    found: list[Finding] = []
+    for name in names:
+        found.extend(PASSES[name](view, doc, lexicon))
+    best: dict[tuple[int, int], Finding] = {}
+    for f in found:
+        if f.confidence < min_confidence or f.key in ignore_keys:
+            continue
+        old = best.get((f.start, f.end))
+        if old is None or f.confidence > old.confidence:
+            best[(f.start, f.end)] = f
+    kept = sorted(best.values(), key=lambda f: (f.start, f.end, f.kind))
+    # a word split or hyphenated is reported whole: drop the single-piece guesses inside it
+    wholes = [(f.start, f.end) for f in kept if f.rule in ("split-word", "hyphenation")]
+    if wholes:
+        kept = [
+            f
+            for f in kept
+            if f.rule in ("split-word", "hyphenation") or not any(s <= f.start and f.end <= e for s, e in wholes)
+        ]
+    return kept
