@@ -286,3 +286,65 @@ def test_diff_spells_both_texts(a: list[str], b: list[str]) -> None:
     ops = diff_ops(old, new)
     assert "".join(o.text for o in ops if o.kind != "insert") == old
     assert "".join(o.text for o in ops if o.kind != "delete") == new
+
+
+# -- ingest with a proofreader -------------------------------------------------------------------------
+def _toy_proofreader(calls: list[frozenset[str]]):
+    """Flags the first three capitalised words of more than four letters; skips decided keys."""
+    import re
+
+    from masthead.proofread.findings import Finding, finding_key
+
+    def proofread(doc, decided: frozenset[str]) -> list[Finding]:
+        calls.append(decided)
+        text = text_view(doc).text
+        out = []
+        for m in list(re.finditer(r"\b[A-Z][a-z]{4,}\b", text))[:3]:
+            key = finding_key(text, m.start(), m.end(), "case")
+            if key not in decided:
+                line, col = text_view(doc).line_col(m.start())
+                out.append(
+                    Finding(
+                        m.start(), m.end(), line, col, m.group(), "case", "toy", (m.group().lower(),), 0.5, "toy", key
+                    )
+                )
+        return out
+
+    return proofread
+
+
+def test_ingest_stores_findings_and_respects_decisions(store: SQLiteStore, tmp_path: Path) -> None:
+    from conftest import LABOR_ACTION
+    from masthead.pipeline import ingest_paths
+
+    source = tmp_path / LABOR_ACTION.name
+    source.write_text(LABOR_ACTION.read_text(encoding="utf-8"), encoding="utf-8")
+    calls: list[frozenset[str]] = []
+    (outcome,) = ingest_paths(store, [source], proofreader=_toy_proofreader(calls)).outcomes
+    assert outcome.status == "new" and outcome.findings == 3
+    found = store.findings(outcome.id)
+    text = _text(store, outcome.id)
+    assert all(text[s.finding.start : s.finding.end] == s.finding.text for s in found)
+    store.reject_finding(outcome.id, found[0].key, "ann")
+    # an unchanged file is not proofread again; its findings stay
+    (again,) = ingest_paths(store, [source], proofreader=_toy_proofreader(calls)).outcomes
+    assert again.status == "unchanged" and again.findings is None and len(calls) == 1
+    assert len(store.findings(outcome.id)) == 2
+    # a changed file is proofread again, told what was decided; the rejected finding stays rejected
+    source.write_text(source.read_text(encoding="utf-8") + "\nA closing line added.\n", encoding="utf-8")
+    (changed,) = ingest_paths(store, [source], proofreader=_toy_proofreader(calls)).outcomes
+    assert changed.status == "changed" and calls[-1] == frozenset({found[0].key})
+    assert changed.findings == 2 and store.finding(outcome.id, found[0].key).status == "rejected"
+    assert all(s.revision == changed.revision for s in store.findings(outcome.id))
+
+
+def test_a_failing_proofreader_never_fails_the_file(store: SQLiteStore) -> None:
+    from conftest import LABOR_ACTION
+    from masthead.pipeline import ingest_paths
+
+    def broken(doc, decided):  # noqa: ANN001, ANN202
+        raise RuntimeError("dictionary missing")
+
+    (outcome,) = ingest_paths(store, [LABOR_ACTION], proofreader=broken).outcomes
+    assert outcome.status == "new" and store.get(outcome.id) is not None
+    assert any("not proofread: RuntimeError: dictionary missing" in w.message for w in outcome.warnings)
