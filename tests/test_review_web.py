@@ -187,3 +187,14 @@ def test_session_survives_only_in_the_store(client: TestClient, store: SQLiteSto
     assert other.get("/review").status_code == 200  # the same session, another app over the same store
     other.cookies.set(COOKIE, token + "x")
     assert other.get("/review").status_code == 303
+
+
+def test_repeated_wrong_passwords_are_throttled(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import masthead.web.auth as auth_module
+
+    monkeypatch.setattr(auth_module, "MAX_FAILURES", 3)
+    for _ in range(3):
+        assert login(client, password="wrong password").status_code == 401
+    r = login(client)  # even the right password waits now
+    assert r.status_code == 429 and "Too many wrong passwords" in r.text
+    assert login(client, username="someone-else").status_code == 401  # other names are not locked out

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from masthead.model import Document, ModelError
 from masthead.store import SaveResult, StoreError
-from masthead.store.catalogue import now_utc
+from masthead.store.catalogue import now_utc, prepare
 from masthead.textview import EditError, TextView, apply_edit, text_view
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _is_live(view: TextView, f: Finding) -> bool:
 
 class ReviewMixin:
     """Review methods for :class:`~masthead.store.sqlite.SQLiteStore` (which provides ``_reading``,
-    ``_writing``, ``_prepare`` and ``_save_in``)."""
+    ``_writing`` and ``_save_in``)."""
 
     # -- findings ----------------------------------------------------------------------------------------
     def replace_findings(self, doc_id: str, revision: int, findings: Iterable[Finding]) -> int:
@@ -276,7 +276,7 @@ class ReviewMixin:
         message = f"proofreading: {f.text!r} -> {replacement!r} ({f.kind}, finding {f.key})"
         if reason:
             message += f": {reason}"
-        result: SaveResult = self._save_in(conn, new_doc, self._prepare(new_doc), editor, message)  # type: ignore[attr-defined]
+        result: SaveResult = self._save_in(conn, new_doc, prepare(new_doc), editor, message)  # type: ignore[attr-defined]
         now = now_utc()
         conn.execute(
             _INSERT_DECISION,
@@ -358,7 +358,7 @@ class ReviewMixin:
                 raise ReviewError(f"{doc_id}: there is no revision {to_revision}; list them with: masthead history")
             old = Document.from_json(row[0])
             message = f"revert to revision {to_revision}" + (f": {reason}" if reason else "")
-            result: SaveResult = self._save_in(conn, old, self._prepare(old), editor, message)  # type: ignore[attr-defined]
+            result: SaveResult = self._save_in(conn, old, prepare(old), editor, message)  # type: ignore[attr-defined]
             if result.status != "unchanged":
                 self._rebase(conn, doc_id, text_view(doc), text_view(old), result.revision)
             return result

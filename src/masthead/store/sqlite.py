@@ -12,7 +12,6 @@ nothing half-written. The schema is versioned by :mod:`masthead.store.migrations
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import queue
@@ -22,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from masthead.model import Document, ModelError, validate
+from masthead.model import Document, ModelError
 from masthead.store import (
     DocumentSummary,
     IssueSummary,
@@ -34,13 +33,13 @@ from masthead.store import (
 )
 from masthead.store.accounts import AccountsMixin
 from masthead.store.catalogue import (
-    canonical_json,
     catalogue_slug,
     clean,
     iso_date,
     issue_label,
     now_utc,
     periodical_row,
+    prepare,
     summary_row,
 )
 from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
@@ -268,18 +267,9 @@ class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin):
         (``new`` for revision 1, else ``changed``) and the catalogue rows are refreshed to match it;
         periodicals, issues and writers that no document uses any more are removed.
         """
-        prepared = self._prepare(doc)  # validation and JSON outside the write lock
+        prepared = prepare(doc)  # validation and JSON outside the write lock
         with self._writing() as conn:
             return self._save_in(conn, doc, prepared, author, message)
-
-    def _prepare(self, doc: Document) -> tuple[str, str, int]:
-        """Validate ``doc``; its canonical JSON, the JSON's SHA-256 and its word count."""
-        try:
-            validate(doc)
-        except ModelError as exc:
-            raise StoreError(f"cannot save document {doc.id!r}: {exc}") from exc
-        text = canonical_json(doc)
-        return text, hashlib.sha256(text.encode("utf-8")).hexdigest(), doc.word_count()
 
     def _save_in(
         self, conn: sqlite3.Connection, doc: Document, prepared: tuple[str, str, int], author: str, message: str

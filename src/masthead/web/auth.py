@@ -2,7 +2,8 @@
 editors' page (the proofreading review, a glossary queue...) depends on :meth:`EditorAuth.require` for
 reading and :meth:`EditorAuth.require_post` for changing things.
 
-* Passwords are argon2id hashes (:mod:`masthead.accounts`); an unknown user costs the same time.
+* Passwords are argon2id hashes (:mod:`masthead.accounts`); an unknown user costs the same time, and
+  after :data:`MAX_FAILURES` wrong passwords for one name in a quarter of an hour its logins wait.
 * A session is a random token in an ``HttpOnly``, ``SameSite=Lax`` cookie (``Secure`` over HTTPS); the
   store keeps only the token's SHA-256, the user and a per-session CSRF token, and sessions expire.
 * Every POST of a logged-in page carries the session's CSRF token in a hidden ``csrf`` field; a missing or
@@ -15,6 +16,9 @@ reading and :meth:`EditorAuth.require_post` for changing things.
 from __future__ import annotations
 
 import hmac
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +35,9 @@ from masthead.store import Store, StoreError
 COOKIE = "masthead_session"
 LOGIN_COOKIE = "masthead_login"
 SESSION_LIFETIME = timedelta(hours=12)
+MAX_FAILURES = 10
+"""Failed logins for one user name within :data:`FAILURE_WINDOW` seconds before logins are refused."""
+FAILURE_WINDOW = 900.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,10 @@ class CsrfFailed(Exception):
     """A POST whose CSRF token is missing or wrong."""
 
 
+class TooManyFailures(Exception):
+    """Too many wrong passwords for one user name lately: logins for it wait a while."""
+
+
 def _expiry(now: datetime) -> str:
     return (now + SESSION_LIFETIME).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -72,6 +83,8 @@ class EditorAuth:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._failures: dict[str, deque[float]] = {}
+        self._failures_lock = threading.Lock()
 
     # -- sessions ----------------------------------------------------------------------------------------
     def editor(self, request: Request) -> Editor | None:
@@ -107,13 +120,28 @@ class EditorAuth:
             raise CsrfFailed()
         return editor
 
+    def _failed(self, username: str, *, record: bool) -> int:
+        """Failures for ``username`` within the window (after recording one when ``record``)."""
+        now = time.monotonic()
+        with self._failures_lock:
+            times = self._failures.setdefault(username.casefold(), deque())
+            while times and times[0] < now - FAILURE_WINDOW:
+                times.popleft()
+            if record:
+                times.append(now)
+            if not times:
+                del self._failures[username.casefold()]
+            return len(times)
+
     def login(self, username: str, password: str) -> str | None:
-        """A new session token when the password is right (else None, after the same work)."""
+        """A new session token when the password is right (else None, after the same work). Raises
+        :class:`TooManyFailures` after :data:`MAX_FAILURES` wrong passwords for the name lately."""
+        if self._failed(username, record=False) >= MAX_FAILURES:
+            raise TooManyFailures()
         account = self.store.editor(username)
-        if account is None:
-            verify_password(dummy_hash(), password)
-            return None
-        if not verify_password(account.password_hash, password):
+        ok = verify_password(account.password_hash if account else dummy_hash(), password)
+        if account is None or not ok:
+            self._failed(username, record=True)
             return None
         if needs_rehash(account.password_hash):
             self.store.set_editor_password(username, hash_password(password))
@@ -188,11 +216,14 @@ def add_auth_routes(
             raise CsrfFailed()
         username = fields["username"] if isinstance(fields["username"], str) else ""
         password = fields["password"] if isinstance(fields["password"], str) else ""
+        nxt = safe_next(fields["next"] if isinstance(fields["next"], str) else None)
         try:
             token = await run_in_threadpool(auth.login, username.strip(), password) if username and password else None
         except StoreError:
             token = None
-        nxt = safe_next(fields["next"] if isinstance(fields["next"], str) else None)
+        except TooManyFailures:
+            message = "Too many wrong passwords for this user name. Wait a quarter of an hour and try again."
+            return login_page(request, message, 429, username=username, nxt=nxt)
         if token is None:
             return login_page(request, "Wrong user name or password.", 401, username=username, nxt=nxt)
         response = RedirectResponse(nxt, status_code=303)
