@@ -198,3 +198,10 @@ def test_repeated_wrong_passwords_are_throttled(client: TestClient, monkeypatch:
     r = login(client)  # even the right password waits now
     assert r.status_code == 429 and "Too many wrong passwords" in r.text
     assert login(client, username="someone-else").status_code == 401  # other names are not locked out
+
+
+def test_article_links_to_its_history_once_edited(client: TestClient, store: SQLiteStore) -> None:
+    assert "/history/" not in client.get(f"/articles/{DOC}").text  # one revision: nothing to compare
+    store.accept_finding(DOC, FOUND[1].key, "ann")
+    page = client.get(f"/articles/{DOC}").text
+    assert f'href="/history/{DOC}"' in page

@@ -16,7 +16,7 @@ between any two. A reader never sees the queue: editor pages redirect to ``/logi
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -28,7 +28,7 @@ from masthead.store import Store, StoreError
 from masthead.store.review import ReviewError
 from masthead.textview import text_view
 from masthead.web.auth import Editor, EditorAuth, add_auth_routes
-from masthead.web.urls import _id
+from masthead.web.urls import Urls
 
 if TYPE_CHECKING:
     from masthead.web.app import Pages
@@ -51,12 +51,12 @@ DONE = {
 
 def review_path(doc_id: str) -> str:
     """The review page of a document."""
-    return "/review/" + _id(doc_id)
+    return "/review/" + "/".join(quote(part, safe="") for part in doc_id.strip("/").split("/"))
 
 
 def history_path(doc_id: str, **query: int | str) -> str:
     """The history page of a document (``a``/``b`` choose the revisions compared)."""
-    return "/history/" + _id(doc_id) + ("?" + urlencode(query) if query else "")
+    return Urls().history(doc_id) + ("?" + urlencode(query) if query else "")
 
 
 def add_review_routes(app: FastAPI, store: Store, pages: Pages) -> EditorAuth:
