@@ -348,3 +348,39 @@ def test_a_failing_proofreader_never_fails_the_file(store: SQLiteStore) -> None:
     (outcome,) = ingest_paths(store, [LABOR_ACTION], proofreader=broken).outcomes
     assert outcome.status == "new" and store.get(outcome.id) is not None
     assert any("not proofread: RuntimeError: dictionary missing" in w.message for w in outcome.warnings)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_open_findings_always_point_at_their_text(data: st.DataObject) -> None:
+    import re
+
+    from masthead.proofread.findings import Finding, finding_key
+
+    doc = make_doc()
+    text = text_view(doc).text
+    words = [m for m in re.finditer(r"[A-Za-z]+", text)]
+    found = []
+    for m in words:
+        key = finding_key(text, m.start(), m.end(), "non-word")
+        line, col = text_view(doc).line_col(m.start())
+        found.append(
+            Finding(m.start(), m.end(), line, col, m.group(), "non-word", "", (m.group().upper(),), 0.5, "", key)
+        )
+    with SQLiteStore(":memory:") as store:
+        store.save(doc)
+        store.replace_findings(doc.id, 1, found)
+        for _ in range(data.draw(st.integers(1, 6))):
+            open_ = store.findings(doc.id)
+            if not open_:
+                break
+            pick = data.draw(st.sampled_from(open_))
+            replacement = data.draw(st.sampled_from([None, "", "x", "two words", "a\nbreak", "longer replacement"]))
+            if replacement == pick.finding.text:
+                continue
+            store.accept_finding(doc.id, pick.key, "ann", replacement=replacement)
+            view = text_view(store.get(doc.id))
+            for s in store.findings(doc.id):
+                f = s.finding
+                assert view.text[f.start : f.end] == f.text
+                assert (f.line, f.col) == view.line_col(f.start)

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+_TOKEN = re.compile(r"\w+[^\S\n]*|[^\w\s][^\S\n]*|\s+")
+"""A word or a punctuation mark with the spaces after it (so that a space is never a token of its own:
+a token that common would make the matcher slow), or a run of white space that holds a line break."""
 PARAGRAPH = "\n\n"
 _BREAK = re.compile(r"(\n\n+)")
 
@@ -39,13 +41,19 @@ def _tokens(text: str) -> list[str]:
 def _words(old: str, new: str) -> Iterator[Op]:
     a, b = _tokens(old), _tokens(new)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        old_text, new_text = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
-            yield Op("equal", "".join(a[i1:i2]))
+            yield Op("equal", old_text)
             continue
-        if i2 > i1:
-            yield Op("delete", "".join(a[i1:i2]))
-        if j2 > j1:
-            yield Op("insert", "".join(b[j1:j2]))
+        # the spaces both sides end with are unchanged: keep them out of <del> and <ins>
+        tail = len(old_text) - len(old_text.rstrip()) if new_text else 0
+        tail = min(tail, len(new_text) - len(new_text.rstrip())) if old_text else 0
+        while tail and old_text[-tail:] != new_text[-tail:]:
+            tail -= 1
+        cut = len(old_text) - tail, len(new_text) - tail
+        yield Op("delete", old_text[: cut[0]])
+        yield Op("insert", new_text[: cut[1]])
+        yield Op("equal", old_text[cut[0] :])
 
 
 def _merge(ops: Iterator[Op]) -> list[Op]:
@@ -71,6 +79,9 @@ def diff_ops(old: str, new: str) -> list[Op]:
             old_part, new_part = "".join(pa[i1:i2]), "".join(pb[j1:j2])
             if tag == "equal":
                 yield Op("equal", old_part)
+            elif i2 - i1 == j2 - j1:  # as many paragraphs each side: each one edited in place
+                for x, y in zip(pa[i1:i2], pb[j1:j2], strict=True):
+                    yield from ([Op("equal", x)] if x == y else _words(x, y))
             elif old_part and new_part:  # paragraphs replaced: compare their words
                 yield from _words(old_part, new_part)
             else:

@@ -302,28 +302,34 @@ class ReviewMixin:
         With ``edit`` (start, end, length change), offsets after the edited span shift and findings that
         overlap it go stale. A finding whose text is then not at its offsets is looked for by its key
         (:func:`masthead.review.relocate`) and goes stale when it is nowhere."""
+        e_start, e_end, delta = edit if edit is not None else (0, 0, 0)
+        # line breaks the edit added (or removed): findings after it move by as many lines
+        lines = new.text.count("\n", e_start, e_end + delta) - old.text.count("\n", e_start, e_end) if edit else 0
+        moved_rows, stale = [], []
         for stored in self._open_rows(conn, doc_id):
             f = stored.finding
             span: tuple[int, int] | None = (f.start, f.end)
+            line = f.line
             if edit is not None and _is_live(old, f):
-                e_start, e_end, delta = edit
                 if f.start >= e_end:
-                    span = (f.start + delta, f.end + delta)
+                    span, line = (f.start + delta, f.end + delta), f.line + lines
                 elif f.end > e_start:
                     span = None  # overlaps the edit: its text is gone
             if span is not None and new.text[span[0] : span[1]] != f.text:
-                moved = relocate(new.text, f)  # the text moved some other way: find it by its key
-                span = (moved.start, moved.end) if moved is not None else None
+                found = relocate(new.text, f)  # the text moved some other way: find it by its key
+                span, line = ((found.start, found.end), found.line) if found is not None else (None, 0)
             if span is None:
-                conn.execute("UPDATE findings SET status = 'stale' WHERE document_id = ? AND key = ?", (doc_id, f.key))
+                stale.append((doc_id, f.key))
                 continue
             start, end = span
-            line, col = new.line_col(start)
-            conn.execute(
-                """UPDATE findings SET revision = ?, start = ?, "end" = ?, line = ?, col = ?
-                   WHERE document_id = ? AND key = ?""",
-                (revision, start, end, line, col, doc_id, f.key),
-            )
+            col = start - (new.text.rfind("\n", 0, start) + 1) + 1
+            moved_rows.append((revision, start, end, line, col, doc_id, f.key))
+        conn.executemany("UPDATE findings SET status = 'stale' WHERE document_id = ? AND key = ?", stale)
+        conn.executemany(
+            """UPDATE findings SET revision = ?, start = ?, "end" = ?, line = ?, col = ?
+               WHERE document_id = ? AND key = ?""",
+            moved_rows,
+        )
 
     @staticmethod
     def _open_rows(conn: sqlite3.Connection, doc_id: str) -> list[StoredFinding]:
