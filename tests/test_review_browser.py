@@ -149,16 +149,15 @@ def test_editor_reviews_in_the_browser(server: str, page: object, archive: Path)
     expect(pg.get_by_role("status")).to_contain_text("Accepted")
     expect(pg.locator("[data-finding]")).to_have_count(3)
 
-    # reject "rnen": move to it with j twice, press r
-    pg.keyboard.press("j")
+    # the page comes back at the next finding; reject "rnen" after it: j, then r
+    expect(pg.locator(".finding.current mark")).to_have_text("workers workers")
     pg.keyboard.press("j")
     expect(pg.locator(".finding.current mark")).to_have_text("rnen")
     pg.keyboard.press("r")
     expect(pg.get_by_role("status")).to_contain_text("Rejected")
     expect(pg.locator("[data-finding]")).to_have_count(2)
 
-    # e edits: own text for "workers workers" typed in the box and submitted with Enter
-    pg.keyboard.press("j")
+    # e edits: own text for "workers workers" (the next one, back up the page) typed and sent with Enter
     expect(pg.locator(".finding.current mark")).to_have_text("workers workers")
     pg.keyboard.press("e")
     pg.keyboard.type("Workers")

@@ -132,6 +132,7 @@ def test_accept_reject_and_custom_by_form(client: TestClient, store: SQLiteStore
     post = {"csrf": csrf}
     r = client.post(f"/review/{DOC}", data={**post, "key": FOUND[1].key, "action": "accept", "replacement": "tube"})
     assert r.status_code == 303 and "done=accepted" in r.headers["location"]
+    assert r.headers["location"].endswith(f"#f-{FOUND[2].key}")  # on to the next finding
     r = client.post(f"/review/{DOC}", data={**post, "key": FOUND[3].key, "action": "reject", "reason": "dialect"})
     assert r.status_code == 303
     r = client.post(

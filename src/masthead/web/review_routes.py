@@ -120,6 +120,8 @@ def add_review_routes(app: FastAPI, store: Store, pages: Pages) -> EditorAuth:
         names = ("key", "action", "replacement", "text", "reason")
         field = {k: (v if isinstance(v := form.get(k), str) else None) for k in names}
         key, action, reason = field["key"] or "", field["action"] or "", (field["reason"] or "").strip()
+        keys = [sf.key for sf in store.findings(doc_id)]
+        after = keys[keys.index(key) + 1 :] + keys[: keys.index(key)][::-1] if key in keys else keys
         try:
             if action == "reject":
                 store.reject_finding(doc_id, key, editor.username, reason=reason)
@@ -134,7 +136,9 @@ def add_review_routes(app: FastAPI, store: Store, pages: Pages) -> EditorAuth:
                 raise ReviewError(f"unknown action {action!r}: use accept, custom or reject")
         except StoreError as exc:
             return document_page(doc_id, editor, error=str(exc), status=409)
-        return RedirectResponse(review_path(doc_id) + "?" + urlencode({"done": done}), status_code=303)
+        # back to the page, at the finding after the one decided (the keyboard goes on from there)
+        anchor = f"#f-{after[0]}" if after else ""
+        return RedirectResponse(review_path(doc_id) + "?" + urlencode({"done": done}) + anchor, status_code=303)
 
     # -- history -------------------------------------------------------------------------------------
     @app.get("/history/{doc_id:path}", include_in_schema=False)

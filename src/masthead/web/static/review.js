@@ -16,7 +16,10 @@
       findings[at].scrollIntoView({ block: "center" });
     }
   }
-  select(0, false);
+  // after a decision the page comes back at the next finding (#f-KEY): start there
+  var start = 0;
+  findings.forEach(function (f, i) { if ("#" + f.id === window.location.hash) start = i; });
+  select(start, start > 0);
   function typing(el) {
     return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   }
