@@ -6,8 +6,10 @@ revisions (:mod:`masthead.review.diff`). The decisions themselves are store meth
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from masthead.proofread.findings import Finding, finding_key
+if TYPE_CHECKING:  # the proofreader's package is imported only when a finding is moved
+    from masthead.proofread.findings import Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,8 @@ def relocate(text: str, finding: Finding) -> Finding | None:
         return finding
     if not finding.text or not finding.key:
         return None
+    from masthead.proofread.findings import finding_key
+
     at = text.find(finding.text)
     while at >= 0:
         end = at + len(finding.text)
