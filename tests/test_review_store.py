@@ -384,3 +384,16 @@ def test_open_findings_always_point_at_their_text(data: st.DataObject) -> None:
                 f = s.finding
                 assert view.text[f.start : f.end] == f.text
                 assert (f.line, f.col) == view.line_col(f.start)
+
+
+def test_an_archive_from_before_review_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    before = mig.MIGRATIONS.index(mig._V4_REVIEW)  # the version just before the review tables
+    mig.migrate(conn, target=before)
+    conn.close()
+    with SQLiteStore(str(path)) as s:
+        assert s.schema_version == mig.LATEST
+        doc = make_doc()
+        s.save(doc)
+        assert s.replace_findings(doc.id, 1, standard_findings(doc)) == 4
