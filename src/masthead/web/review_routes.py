@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -114,12 +114,17 @@ def add_review_routes(app: FastAPI, store: Store, pages: Pages) -> EditorAuth:
         return document_page(doc_id.strip("/"), editor, done=done)
 
     @app.post("/review/{doc_id:path}", include_in_schema=False)
-    async def decide(request: Request, doc_id: str, editor: Editor = Depends(auth.require_post)) -> Response:
-        doc_id = doc_id.strip("/")
-        form = await request.form()
-        names = ("key", "action", "replacement", "text", "reason")
-        field = {k: (v if isinstance(v := form.get(k), str) else None) for k in names}
-        key, action, reason = field["key"] or "", field["action"] or "", (field["reason"] or "").strip()
+    def decide(
+        doc_id: str,
+        key: str = Form(""),
+        action: str = Form(""),
+        replacement: str | None = Form(None),
+        text: str | None = Form(None),
+        reason: str = Form(""),
+        editor: Editor = Depends(auth.require_post),
+    ) -> Response:
+        # a plain function: FastAPI runs it in its threadpool, so the store's work never blocks the loop
+        doc_id, reason = doc_id.strip("/"), reason.strip()
         keys = [sf.key for sf in store.findings(doc_id)]
         after = keys[keys.index(key) + 1 :] + keys[: keys.index(key)][::-1] if key in keys else keys
         try:
@@ -127,10 +132,10 @@ def add_review_routes(app: FastAPI, store: Store, pages: Pages) -> EditorAuth:
                 store.reject_finding(doc_id, key, editor.username, reason=reason)
                 done = "rejected"
             elif action in ("accept", "custom"):
-                replacement = field["text"] if action == "custom" else field["replacement"]
-                if action == "custom" and replacement is None:
+                if action == "custom" and text is None:
                     raise ReviewError("give the text to put in")
-                store.accept_finding(doc_id, key, editor.username, replacement=replacement, reason=reason)
+                chosen = text if action == "custom" else replacement
+                store.accept_finding(doc_id, key, editor.username, replacement=chosen, reason=reason)
                 done = "custom" if action == "custom" else "accepted"
             else:
                 raise ReviewError(f"unknown action {action!r}: use accept, custom or reject")
@@ -176,15 +181,18 @@ def add_review_routes(app: FastAPI, store: Store, pages: Pages) -> EditorAuth:
         return html(page)
 
     @app.post("/history/{doc_id:path}", include_in_schema=False)
-    async def revert(request: Request, doc_id: str, editor: Editor = Depends(auth.require_post)) -> Response:
+    def revert(
+        doc_id: str,
+        revision: str = Form(""),
+        reason: str = Form(""),
+        editor: Editor = Depends(auth.require_post),
+    ) -> Response:
         doc_id = doc_id.strip("/")
-        form = await request.form()
-        raw, reason = form.get("revision"), form.get("reason")
-        try:
-            number = int(raw) if isinstance(raw, str) else 0
-            result = store.revert(doc_id, number, editor.username, reason=reason if isinstance(reason, str) else "")
-        except ValueError:
+        if not revision.isdigit():
             return html(render("error.html", status=400, message="Choose a revision to revert to.", editor=editor), 400)
+        number = int(revision)
+        try:
+            result = store.revert(doc_id, number, editor.username, reason=reason.strip())
         except StoreError as exc:
             return html(render("error.html", status=409, message=str(exc), editor=editor), 409)
         done = "unchanged" if result.status == "unchanged" else "reverted"
