@@ -206,3 +206,29 @@ def test_article_links_to_its_history_once_edited(client: TestClient, store: SQL
     store.accept_finding(DOC, FOUND[1].key, "ann")
     page = client.get(f"/articles/{DOC}").text
     assert f'href="/history/{DOC}"' in page
+
+
+def test_generic_editor_dependencies_for_other_queues(store: SQLiteStore) -> None:
+    """Another editors' queue (glossary proposals, say) reuses the login with two dependencies."""
+    from fastapi import Depends
+    from fastapi.responses import PlainTextResponse
+
+    from masthead.web.auth import Editor, require_editor, require_editor_post
+
+    app = create_app(store)
+
+    @app.get("/glossary-queue")
+    def queue(editor: Editor = Depends(require_editor)) -> PlainTextResponse:
+        return PlainTextResponse(f"queue for {editor.username}")
+
+    @app.post("/glossary-queue")
+    def decide(editor: Editor = Depends(require_editor_post)) -> PlainTextResponse:
+        return PlainTextResponse(f"decided by {editor.username}")
+
+    client = TestClient(app, follow_redirects=False)
+    assert client.get("/glossary-queue").status_code == 303
+    login(client)
+    assert client.get("/glossary-queue").text == "queue for ann"
+    assert client.post("/glossary-queue", data={"csrf": "nope"}).status_code == 403
+    csrf = _csrf(client.get("/review").text)
+    assert client.post("/glossary-queue", data={"csrf": csrf}).text == "decided by ann"

@@ -1,6 +1,6 @@
 """Editor login for the web app: local accounts, server-side sessions, CSRF protection. Generic: any
-editors' page (the proofreading review, a glossary queue...) depends on :meth:`EditorAuth.require` for
-reading and :meth:`EditorAuth.require_post` for changing things.
+editors' page (the proofreading review, a glossary queue...) depends on :func:`require_editor` for
+reading and :func:`require_editor_post` for changing things (or the same methods of :class:`EditorAuth`).
 
 * Passwords are argon2id hashes (:mod:`masthead.accounts`); an unknown user costs the same time, and
   after :data:`MAX_FAILURES` wrong passwords for one name in a quarter of an hour its logins wait.
@@ -154,6 +154,24 @@ class EditorAuth:
         token = request.cookies.get(COOKIE)
         if token:
             self.store.delete_session(token_hash(token))
+
+
+def _auth(request: Request) -> EditorAuth:
+    auth = getattr(request.app.state, "auth", None)
+    if not isinstance(auth, EditorAuth):
+        raise RuntimeError("the app has no editor login: call add_review_routes (or add_auth_routes) first")
+    return auth
+
+
+def require_editor(request: Request) -> Editor:
+    """A FastAPI dependency for any editor page of an app whose ``state.auth`` is an :class:`EditorAuth`
+    (as :func:`masthead.web.review_routes.add_review_routes` sets it): ``Depends(require_editor)``."""
+    return _auth(request).require(request)
+
+
+async def require_editor_post(request: Request) -> Editor:
+    """:func:`require_editor` for a form POST, with the CSRF check: ``Depends(require_editor_post)``."""
+    return await _auth(request).require_post(request)
 
 
 def _set_cookie(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
