@@ -397,3 +397,29 @@ def test_an_archive_from_before_review_is_upgraded(tmp_path: Path) -> None:
         doc = make_doc()
         s.save(doc)
         assert s.replace_findings(doc.id, 1, standard_findings(doc)) == 4
+
+
+def test_reingest_keeps_the_editors_corrections(store: SQLiteStore, tmp_path: Path) -> None:
+    from conftest import LABOR_ACTION
+    from masthead.pipeline import ingest_paths
+
+    source = tmp_path / LABOR_ACTION.name
+    source.write_text(LABOR_ACTION.read_text(encoding="utf-8"), encoding="utf-8")
+    calls: list[frozenset[str]] = []
+    (first,) = ingest_paths(store, [source], proofreader=_toy_proofreader(calls)).outcomes
+    found = store.findings(first.id)
+    store.accept_finding(first.id, found[0].key, "ann")
+    corrected = store.get(first.id)
+    # the same file again: the editor's revision stays current, nothing is proofread again
+    (again,) = ingest_paths(store, [source], proofreader=_toy_proofreader(calls)).outcomes
+    assert (again.status, again.revision) == ("unchanged", 2) and store.get(first.id) == corrected
+    assert len(calls) == 1
+    # a changed file is stored, with a warning that names the revisions to compare
+    source.write_text(source.read_text(encoding="utf-8") + "\nA closing line added.\n", encoding="utf-8")
+    (changed,) = ingest_paths(store, [source]).outcomes
+    assert (changed.status, changed.revision) == ("changed", 3)
+    assert any(f"masthead diff {first.id} 2 3" in w.message for w in changed.warnings)
+    assert store.get(first.id, revision=2) == corrected  # nothing lost
+    # and once the ingest is current again, a re-ingest is plain "unchanged"
+    assert store.edited_after_ingest(first.id) is None
+    assert ingest_paths(store, [source]).outcomes[0].status == "unchanged"

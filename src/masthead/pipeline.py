@@ -123,7 +123,11 @@ def ingest_paths(
 
     With a ``proofreader``, each new or changed document is proofread after it is saved and its
     findings replace its open ones in the store (in the same batch); an unchanged document keeps the
-    findings it has. A proofreader that fails on a document leaves a warning, never a failed file."""
+    findings it has. A proofreader that fails on a document leaves a warning, never a failed file.
+
+    A document whose current revision an editor made (an accepted finding, a revert) is left as it is
+    when its source file is unchanged, so a re-ingest never undoes corrections; when the source file
+    did change, the new text is stored with a warning naming the revisions to compare."""
     report = IngestReport()
 
     def record(outcome: FileOutcome) -> None:
@@ -158,6 +162,11 @@ def _store_all(
             outcome = FileOutcome(path=ingest.display_path(path), status="failed", error=error)
         else:
             doc = resolve_id(store, parsed.document)
+            edited = _edited(store, doc, author)
+            if edited is not None and edited[1] == doc.provenance.sha256 != "":
+                # the same source file, and editors have corrected its text since: their revision stays
+                record(FileOutcome(doc.provenance.path, "unchanged", doc.id, edited[0], warnings=parsed.warnings))
+                continue
             try:
                 result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
             except Exception as exc:  # the store rolled back; record and go on with the batch
@@ -170,9 +179,21 @@ def _store_all(
                     revision=result.revision,
                     warnings=parsed.warnings,
                 )
+                if edited is not None and result.status == "changed":
+                    note = (
+                        f"the source file changed after editors corrected revision {edited[0]}; their corrections "
+                        f"are not in the new text (compare: masthead diff {doc.id} {edited[0]} {result.revision})"
+                    )
+                    outcome.warnings = [*outcome.warnings, Diagnostic(note)]
                 if proofreader is not None and result.status != "unchanged":
                     _proofread(store, doc, result.revision, proofreader, outcome)
         record(outcome)
+
+
+def _edited(store: Store, doc: Document, author: str) -> tuple[int, str] | None:
+    """(revision, source SHA-256) when the stored document's current revision is an editor's, not an ingest."""
+    edited_after_ingest = getattr(store, "edited_after_ingest", None)
+    return edited_after_ingest(doc.id, ingest_author=author) if edited_after_ingest else None
 
 
 def _proofread(store: Store, doc: Document, revision: int, proofreader: Proofreader, outcome: FileOutcome) -> None:

@@ -184,6 +184,10 @@ class Store(Protocol):
 
     def decisions(self, doc_id: str | None = None, *, limit: int = 100) -> list[Decision]: ...
 
+    def edited_after_ingest(self, doc_id: str, *, ingest_author: str = "ingest") -> tuple[int, str] | None:
+        """(current revision, its source file's SHA-256) when an editor made the current revision."""
+        ...
+
     def accept_finding(
         self, doc_id: str, key: str, editor: str, *, replacement: str | None = None, reason: str = ""
     ) -> SaveResult:

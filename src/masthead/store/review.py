@@ -200,6 +200,21 @@ class ReviewMixin:
             rows = conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
         return [Decision(*r) for r in rows]
 
+    def edited_after_ingest(self, doc_id: str, *, ingest_author: str = "ingest") -> tuple[int, str] | None:
+        """When the current revision of a document was made by someone other than ``ingest_author`` (an
+        accepted finding, a revert): its number and the SHA-256 of the source file its text came from;
+        None for an unknown document or one whose current revision is an ingest. Lets a re-ingest of an
+        unchanged file keep the editors' corrections."""
+        with self._reading() as conn:  # type: ignore[attr-defined]
+            row = conn.execute(
+                """SELECT r.number, CASE WHEN r.author = ? THEN NULL
+                   ELSE COALESCE(json_extract(r.json, '$.provenance.sha256'), '') END
+                   FROM documents d JOIN revisions r ON r.document_id = d.id AND r.number = d.current_revision
+                   WHERE d.id = ?""",
+                (ingest_author, doc_id),
+            ).fetchone()
+        return None if row is None or row[1] is None else (int(row[0]), str(row[1]))
+
     @staticmethod
     def _decided(conn: sqlite3.Connection, doc_id: str) -> frozenset[str]:
         rows = conn.execute("SELECT DISTINCT key FROM decisions WHERE document_id = ?", (doc_id,))
