@@ -397,8 +397,10 @@ def serve(
 
 def _register_publishing() -> None:
     from masthead.cli_publish import register
+    from masthead.cli_review import register as register_review
 
     register(app)
+    register_review(app)
 
 
 _register_publishing()

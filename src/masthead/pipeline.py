@@ -17,11 +17,20 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from masthead import ingest
 from masthead.model import Document
 from masthead.readers import Diagnostic, Parsed, ReadError
 from masthead.store import Store
+
+if TYPE_CHECKING:
+    from masthead.proofread.findings import Finding
+
+Proofreader = Callable[[Document, frozenset[str]], "list[Finding]"]
+"""What :func:`ingest_paths` calls on each new or changed document: the document and the keys of the
+findings editors already decided (never to be reported again) -> the document's findings, with offsets
+into its view text (:func:`masthead.textview.text_view`)."""
 
 STAGES: tuple[tuple[str, str], ...] = (
     ("ingest", "masthead.ingest.load: path -> SourceFile (bytes, decoded text, SHA-256, format)"),
@@ -40,6 +49,8 @@ class FileOutcome:
     revision: int | None = None
     error: str | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    findings: int | None = None
+    """Open findings stored for the document (None when it was not proofread)."""
 
 
 @dataclass(slots=True)
@@ -106,8 +117,17 @@ def ingest_paths(
     jobs: int = 1,
     author: str = "ingest",
     on_file: Callable[[FileOutcome], None] | None = None,
+    proofreader: Proofreader | None = None,
 ) -> IngestReport:
-    """Run every file under ``paths`` through ingest -> structure -> store and report each outcome."""
+    """Run every file under ``paths`` through ingest -> structure -> store and report each outcome.
+
+    With a ``proofreader``, each new or changed document is proofread after it is saved and its
+    findings replace its open ones in the store (in the same batch); an unchanged document keeps the
+    findings it has. A proofreader that fails on a document leaves a warning, never a failed file.
+
+    A document whose current revision an editor made (an accepted finding, a revert) is left as it is
+    when its source file is unchanged, so a re-ingest never undoes corrections; when the source file
+    did change, the new text is stored with a warning naming the revisions to compare."""
     report = IngestReport()
 
     def record(outcome: FileOutcome) -> None:
@@ -123,7 +143,7 @@ def ingest_paths(
             record(FileOutcome(path=exc.path, status="failed", error=str(exc)))
     batch = getattr(store, "batch", None)  # group commit where the backend offers it
     with batch() if batch else contextlib.nullcontext():
-        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record)
+        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record, proofreader=proofreader)
     return report
 
 
@@ -135,12 +155,18 @@ def _store_all(
     jobs: int,
     author: str,
     record: Callable[[FileOutcome], None],
+    proofreader: Proofreader | None = None,
 ) -> None:
     for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
         if parsed is None:
             outcome = FileOutcome(path=ingest.display_path(path), status="failed", error=error)
         else:
             doc = resolve_id(store, parsed.document)
+            edited = _edited(store, doc, author)
+            if edited is not None and edited[1] == doc.provenance.sha256 != "":
+                # the same source file, and editors have corrected its text since: their revision stays
+                record(FileOutcome(doc.provenance.path, "unchanged", doc.id, edited[0], warnings=parsed.warnings))
+                continue
             try:
                 result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
             except Exception as exc:  # the store rolled back; record and go on with the batch
@@ -153,4 +179,27 @@ def _store_all(
                     revision=result.revision,
                     warnings=parsed.warnings,
                 )
+                if edited is not None and result.status == "changed":
+                    note = (
+                        f"the source file changed after editors corrected revision {edited[0]}; their corrections "
+                        f"are not in the new text (compare: masthead diff {doc.id} {edited[0]} {result.revision})"
+                    )
+                    outcome.warnings = [*outcome.warnings, Diagnostic(note)]
+                if proofreader is not None and result.status != "unchanged":
+                    _proofread(store, doc, result.revision, proofreader, outcome)
         record(outcome)
+
+
+def _edited(store: Store, doc: Document, author: str) -> tuple[int, str] | None:
+    """(revision, source SHA-256) when the stored document's current revision is an editor's, not an ingest."""
+    edited_after_ingest = getattr(store, "edited_after_ingest", None)
+    return edited_after_ingest(doc.id, ingest_author=author) if edited_after_ingest else None
+
+
+def _proofread(store: Store, doc: Document, revision: int, proofreader: Proofreader, outcome: FileOutcome) -> None:
+    """Store ``doc``'s findings (the keys editors decided are passed in and never stored as open)."""
+    try:
+        found = proofreader(doc, store.decided_keys(doc.id))
+        outcome.findings = store.replace_findings(doc.id, revision, found)
+    except Exception as exc:  # the document is stored; its findings wait for the next proofreading
+        outcome.warnings = [*outcome.warnings, Diagnostic(f"not proofread: {type(exc).__name__}: {exc}")]

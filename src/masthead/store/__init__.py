@@ -7,14 +7,17 @@ embedded default, and a PostgreSQL backend can implement the same :class:`Store`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from masthead.model import Document
 
 if TYPE_CHECKING:
+    from masthead.proofread.findings import Finding
+    from masthead.store.accounts import EditorAccount, EditorSession
     from masthead.store.changes import Change
+    from masthead.store.review import Decision, QueueEntry, StoredFinding
 
 
 class StoreError(Exception):
@@ -159,6 +162,57 @@ class Store(Protocol):
     def iter_documents(self, *, batch: int = 200) -> Iterator[Document]:
         """Every current document, streamed."""
         ...
+
+    # -- review: findings, decisions, editors (store/review.py, store/accounts.py) ---------------------
+    def replace_findings(self, doc_id: str, revision: int, findings: Iterable[Finding]) -> int:
+        """Store a document's findings (replacing its open ones; decided keys left out); returns how many."""
+        ...
+
+    def findings(self, doc_id: str, *, status: str | None = "open") -> list[StoredFinding]: ...
+
+    def finding(self, doc_id: str, key: str) -> StoredFinding | None: ...
+
+    def review_queue(self, *, limit: int = 100, offset: int = 0) -> list[QueueEntry]:
+        """Documents with open findings, most first."""
+        ...
+
+    def count_open_findings(self) -> int: ...
+
+    def decided_keys(self, doc_id: str) -> frozenset[str]:
+        """Keys an editor accepted or rejected: the proofreader never flags them again."""
+        ...
+
+    def decisions(self, doc_id: str | None = None, *, limit: int = 100) -> list[Decision]: ...
+
+    def edited_after_ingest(self, doc_id: str, *, ingest_author: str = "ingest") -> tuple[int, str] | None:
+        """(current revision, its source file's SHA-256) when an editor made the current revision."""
+        ...
+
+    def accept_finding(
+        self, doc_id: str, key: str, editor: str, *, replacement: str | None = None, reason: str = ""
+    ) -> SaveResult:
+        """Apply a finding to the current revision as a new revision, in one transaction."""
+        ...
+
+    def reject_finding(self, doc_id: str, key: str, editor: str, *, reason: str = "") -> Decision: ...
+
+    def revert(self, doc_id: str, to_revision: int, editor: str, *, reason: str = "") -> SaveResult:
+        """Store an old revision's content as a new revision."""
+        ...
+
+    def add_editor(self, username: str, password_hash: str, *, role: str = "editor") -> EditorAccount: ...
+
+    def set_editor_password(self, username: str, password_hash: str) -> None: ...
+
+    def editor(self, username: str) -> EditorAccount | None: ...
+
+    def editors(self) -> list[EditorAccount]: ...
+
+    def create_session(self, token_hash: str, username: str, csrf: str, expires: str) -> EditorSession: ...
+
+    def session(self, token_hash: str) -> EditorSession | None: ...
+
+    def delete_session(self, token_hash: str) -> bool: ...
 
 
 def open_store(target: str) -> Store:

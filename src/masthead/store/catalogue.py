@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from masthead.model import Document, slugify
-from masthead.store import DocumentSummary, PeriodicalSummary
+from masthead.model import Document, ModelError, slugify, validate
+from masthead.store import DocumentSummary, PeriodicalSummary, StoreError
 
 _MONTHS = (
     "January",
@@ -39,6 +39,17 @@ def canonical_json(doc: Document) -> str:
     its keys in a fixed order, so the text is the same for equal documents."""
     # ASCII escapes: json's C encoder is about twice as fast with them, and SQLite stores the text as is.
     return json.dumps(doc.to_dict(), check_circular=False, separators=(",", ":"))
+
+
+def prepare(doc: Document) -> tuple[str, str, int]:
+    """What a save stores of ``doc``: its canonical JSON, the JSON's SHA-256 and its word count, after
+    validating it (:class:`~masthead.store.StoreError` for a document that is not valid)."""
+    try:
+        validate(doc)
+    except ModelError as exc:
+        raise StoreError(f"cannot save document {doc.id!r}: {exc}") from exc
+    text = canonical_json(doc)
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest(), doc.word_count()
 
 
 def catalogue_slug(name: str) -> str:

@@ -14,6 +14,9 @@ Version history:
    source-path lookup used by re-ingest.
 3. ``changes``: the outbox of document changes (upsert / delete) that the search index applies in
    order; written in the same transaction as the change itself. Existing documents are queued once.
+4. review: ``findings`` (the proofreader's open suspicions per document, with their status),
+   ``decisions`` (every accept / reject an editor made: an append-only log, never deleted, which is how
+   a rejected span is never flagged again), ``editors`` (local accounts) and ``editor_sessions``.
 """
 
 from __future__ import annotations
@@ -103,7 +106,57 @@ _V3 = [
        SELECT id, 'upsert', current_revision, updated FROM documents ORDER BY updated, id""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+_V4_REVIEW = [
+    # Offsets are into the view text (masthead.textview) of revision ``revision`` of the document.
+    """CREATE TABLE findings (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        key         TEXT NOT NULL,
+        revision    INTEGER NOT NULL,
+        start       INTEGER NOT NULL,
+        "end"       INTEGER NOT NULL,
+        line        INTEGER NOT NULL,
+        col         INTEGER NOT NULL,
+        text        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        message     TEXT NOT NULL DEFAULT '',
+        suggestions TEXT NOT NULL DEFAULT '[]',
+        confidence  REAL NOT NULL DEFAULT 0.5,
+        rule        TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected', 'stale')),
+        PRIMARY KEY (document_id, key)
+    )""",
+    "CREATE INDEX findings_by_status ON findings (status, document_id, start)",
+    # No foreign key: the decision log outlives the documents it speaks of.
+    """CREATE TABLE decisions (
+        id              INTEGER PRIMARY KEY,
+        document_id     TEXT NOT NULL,
+        key             TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ('accepted', 'custom', 'rejected')),
+        text            TEXT NOT NULL DEFAULT '',
+        replacement     TEXT,
+        editor          TEXT NOT NULL,
+        created         TEXT NOT NULL,
+        revision_before INTEGER,
+        revision_after  INTEGER,
+        reason          TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX decisions_by_document ON decisions (document_id, key)",
+    """CREATE TABLE editors (
+        username      TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        role          TEXT NOT NULL DEFAULT 'editor',
+        created       TEXT NOT NULL
+    )""",
+    """CREATE TABLE editor_sessions (
+        token_hash TEXT PRIMARY KEY,
+        username   TEXT NOT NULL REFERENCES editors(username) ON DELETE CASCADE,
+        csrf       TEXT NOT NULL,
+        created    TEXT NOT NULL,
+        expires    TEXT NOT NULL
+    )""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 LATEST = len(MIGRATIONS)
@@ -118,6 +171,10 @@ _OUR_TABLES = {
     "revisions",
     "changes",
     "sqlite_sequence",
+    "findings",
+    "decisions",
+    "editors",
+    "editor_sessions",
 }
 
 

@@ -12,7 +12,6 @@ nothing half-written. The schema is versioned by :mod:`masthead.store.migrations
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import queue
@@ -22,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from masthead.model import Document, ModelError, validate
+from masthead.model import Document, ModelError
 from masthead.store import (
     DocumentSummary,
     IssueSummary,
@@ -32,18 +31,20 @@ from masthead.store import (
     StoreError,
     WriterSummary,
 )
+from masthead.store.accounts import AccountsMixin
 from masthead.store.catalogue import (
-    canonical_json,
     catalogue_slug,
     clean,
     iso_date,
     issue_label,
     now_utc,
     periodical_row,
+    prepare,
     summary_row,
 )
 from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
 from masthead.store.migrations import migrate, user_version
+from masthead.store.review import ReviewMixin
 
 __all__ = ["SQLiteStore"]
 
@@ -93,7 +94,7 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
     AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"""
 
 
-class SQLiteStore(ChangeFeedMixin, BatchMixin):
+class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
     Opening creates the file if needed and applies pending schema migrations. Raises
@@ -266,39 +267,37 @@ class SQLiteStore(ChangeFeedMixin, BatchMixin):
         (``new`` for revision 1, else ``changed``) and the catalogue rows are refreshed to match it;
         periodicals, issues and writers that no document uses any more are removed.
         """
-        try:
-            validate(doc)
-        except ModelError as exc:
-            raise StoreError(f"cannot save document {doc.id!r}: {exc}") from exc
-        text = canonical_json(doc)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        words = doc.word_count()
-        now = now_utc()
+        prepared = prepare(doc)  # validation and JSON outside the write lock
         with self._writing() as conn:
-            row = conn.execute(_CURRENT, (doc.id,)).fetchone()
-            if row is not None and row[1] == digest:
-                return SaveResult(doc.id, "unchanged", row[0])
-            old_writers: list[str] = []
-            if row is not None:
-                old_writers = [r[0] for r in conn.execute(_WRITER_SLUGS, (doc.id,))]
-            periodical_slug = self._upsert_periodical(conn, doc)
-            issue_id = self._upsert_issue(conn, periodical_slug, doc) if periodical_slug else None
-            writers = self._upsert_writers(conn, doc)
-            src = doc.source
-            date = iso_date(src.date)
-            names = json.dumps([name for _, name in writers], ensure_ascii=False)
-            revision = 1 if row is None else int(conn.execute(_NEXT_REVISION, (doc.id,)).fetchone()[0])
-            values = (doc.provenance.path, doc.title, doc.subtitle, date, periodical_slug, issue_id)
-            values += (src.page_start, src.page_end, names, revision, words)
-            if row is None:
-                conn.execute(_INSERT_DOC, (doc.id, *values, now, now))
-            else:
-                conn.execute(_UPDATE_DOC, (*values, now, doc.id))
-            self._link_writers(conn, doc.id, writers)
-            self._insert_revision(conn, doc.id, revision, digest, text, now, author, message)
-            record_change(conn, doc.id, "upsert", revision, now)
-            if row is not None:
-                self._prune(conn, periodicals=[row[2]], issues=[row[3]], writers=old_writers)
+            return self._save_in(conn, doc, prepared, author, message)
+
+    def _save_in(
+        self, conn: sqlite3.Connection, doc: Document, prepared: tuple[str, str, int], author: str, message: str
+    ) -> SaveResult:
+        """:meth:`save`'s writes in the transaction open on ``conn`` (callers may write more in it)."""
+        text, digest, words = prepared
+        now = now_utc()
+        row = conn.execute(_CURRENT, (doc.id,)).fetchone()
+        if row is not None and row[1] == digest:
+            return SaveResult(doc.id, "unchanged", row[0])
+        old_writers = [r[0] for r in conn.execute(_WRITER_SLUGS, (doc.id,))] if row is not None else []
+        periodical_slug = self._upsert_periodical(conn, doc)
+        issue_id = self._upsert_issue(conn, periodical_slug, doc) if periodical_slug else None
+        writers = self._upsert_writers(conn, doc)
+        src = doc.source
+        names = json.dumps([name for _, name in writers], ensure_ascii=False)
+        revision = 1 if row is None else int(conn.execute(_NEXT_REVISION, (doc.id,)).fetchone()[0])
+        values = (doc.provenance.path, doc.title, doc.subtitle, iso_date(src.date), periodical_slug, issue_id)
+        values += (src.page_start, src.page_end, names, revision, words)
+        if row is None:
+            conn.execute(_INSERT_DOC, (doc.id, *values, now, now))
+        else:
+            conn.execute(_UPDATE_DOC, (*values, now, doc.id))
+        self._link_writers(conn, doc.id, writers)
+        self._insert_revision(conn, doc.id, revision, digest, text, now, author, message)
+        record_change(conn, doc.id, "upsert", revision, now)
+        if row is not None:
+            self._prune(conn, periodicals=[row[2]], issues=[row[3]], writers=old_writers)
         return SaveResult(doc.id, "new" if revision == 1 else "changed", revision)
 
     def _upsert_periodical(self, conn: sqlite3.Connection, doc: Document) -> str | None:

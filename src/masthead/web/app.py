@@ -32,6 +32,7 @@ from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
 from masthead.store.catalogue import catalogue_slug, format_date, issue_label
 from masthead.web.publish_routes import add_publish_routes
+from masthead.web.review_routes import add_review_routes
 from masthead.web.search import (
     RelatedArticle,
     SearchService,
@@ -522,6 +523,7 @@ def create_app(
 
     add_search_routes(app, pages, service, html)
     add_publish_routes(app, store, urls, pages=pages)
+    add_review_routes(app, store, pages)
 
     # -- JSON API ---------------------------------------------------------------------------------------
     @app.get("/healthz", tags=["api"], summary="Health check with the number of documents")

@@ -111,6 +111,10 @@ class Urls:
             query["from"] = back
         return self._page(f"articles/{_id(doc_id)}", query or None) + (f"#{quote(anchor, safe='')}" if anchor else "")
 
+    def history(self, doc_id: str) -> str:
+        """An article's revisions and the changes between them (the web app only)."""
+        return self._page(f"history/{_id(doc_id)}")
+
     def search(self) -> str:
         """The search page (its form adds the query)."""
         return self._page("search")
