@@ -7,13 +7,14 @@ embedded default, and a PostgreSQL backend can implement the same :class:`Store`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from masthead.model import Document
 
 if TYPE_CHECKING:
+    from masthead.glossary.entries import Entry, Mention
     from masthead.store.changes import Change
 
 
@@ -159,6 +160,35 @@ class Store(Protocol):
     def iter_documents(self, *, batch: int = 200) -> Iterator[Document]:
         """Every current document, streamed."""
         ...
+
+    # -- the glossary (entries, the editors' queue, mentions); see store/glossary.py ------------------
+    def save_entries(self, entries: Iterable[Entry]) -> dict[str, int]:
+        """Insert or update entries by id in one transaction; counts of new / changed / unchanged."""
+        ...
+
+    def get_entry(self, entry_id: str) -> Entry | None: ...
+
+    def resolve_entry(self, entry_id: str) -> Entry | None:
+        """The entry, following merges to the one it now lives in."""
+        ...
+
+    def list_entries(self, *, status: str | None = "accepted", type: str | None = None) -> list[Entry]: ...
+
+    def propose_entries(self, proposals: Iterable[tuple[Entry, dict[str, Any]]]) -> int: ...
+
+    def set_entry_status(self, entry_id: str, status: str) -> Entry: ...
+
+    def merge_entries(self, src_id: str, dst_id: str) -> Entry:
+        """Merge one entry into another, moving every mention, in one transaction."""
+        ...
+
+    def replace_mentions(self, doc_id: str, revision: int, mentions: Iterable[Mention]) -> int: ...
+
+    def mentions_in(self, doc_id: str, *, revision: int | None = None) -> list[Mention]: ...
+
+    def mentions_of(self, entry_id: str) -> list[tuple[DocumentSummary, list[Mention]]]: ...
+
+    def mention_counts(self) -> dict[str, tuple[int, int]]: ...
 
 
 def open_store(target: str) -> Store:

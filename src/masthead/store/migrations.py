@@ -14,6 +14,8 @@ Version history:
    source-path lookup used by re-ingest.
 3. ``changes``: the outbox of document changes (upsert / delete) that the search index applies in
    order; written in the same transaction as the change itself. Existing documents are queued once.
+5. (glossary) ``entries`` (people, organisations ... with status accepted / proposed / rejected /
+   merged) and ``mentions`` (where each entry is named in a document revision).
 """
 
 from __future__ import annotations
@@ -103,7 +105,42 @@ _V3 = [
        SELECT id, 'upsert', current_revision, updated FROM documents ORDER BY updated, id""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+_V5_GLOSSARY = [
+    """CREATE TABLE entries (
+        id          TEXT PRIMARY KEY,
+        type        TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        aliases     TEXT NOT NULL DEFAULT '[]',
+        date_from   INTEGER,
+        date_to     INTEGER,
+        description TEXT NOT NULL DEFAULT '',
+        links       TEXT NOT NULL DEFAULT '[]',
+        sources     TEXT NOT NULL DEFAULT '[]',
+        related     TEXT NOT NULL DEFAULT '[]',
+        status      TEXT NOT NULL DEFAULT 'accepted'
+                    CHECK (status IN ('accepted', 'proposed', 'rejected', 'merged')),
+        merged_into TEXT,
+        evidence    TEXT NOT NULL DEFAULT '{}',
+        created     TEXT NOT NULL,
+        updated     TEXT NOT NULL
+    )""",
+    "CREATE INDEX entries_by_status ON entries (status, type, name)",
+    # One row per mention in the revision it was found in; a document's deletion takes its mentions.
+    """CREATE TABLE mentions (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        revision    INTEGER NOT NULL,
+        span_start  INTEGER NOT NULL,
+        span_end    INTEGER NOT NULL,
+        surface     TEXT NOT NULL,
+        entry_id    TEXT NOT NULL REFERENCES entries(id),
+        confidence  REAL NOT NULL,
+        alternatives TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (document_id, span_start)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX mentions_by_entry ON mentions (entry_id, document_id)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V5_GLOSSARY]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 LATEST = len(MIGRATIONS)
@@ -117,6 +154,8 @@ _OUR_TABLES = {
     "document_writers",
     "revisions",
     "changes",
+    "entries",
+    "mentions",
     "sqlite_sequence",
 }
 

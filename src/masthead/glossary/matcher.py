@@ -1,0 +1,244 @@
+"""Find glossary entries in a document's text: one Aho-Corasick automaton over every name and alias.
+
+:class:`Matcher` compiles the names and aliases of accepted entries into a single
+:mod:`ahocorasick` automaton. Text and names are first **folded** the same way, one character for one
+character (so offsets in the folded text are offsets in the original): accents are dropped
+(``Jaurès`` -> ``Jaures``), curly quotes become straight ones and line breaks become spaces.
+Matching is case-sensitive (names are capitalised; ``Cannon`` is not ``cannon``) apart from an
+all-capitals variant of each name (headlines) and a capitalised variant of names that start with a
+lowercase word (``the International`` at the start of a sentence).
+
+A raw match counts only at word boundaries (no letter or digit on either side, so ``Marx`` is not
+found in ``Marxism``, but is in ``Marx's``, ``Marx’s`` and ``Marx-Engels``). Overlapping matches are
+resolved leftmost-longest (``Karl Marx`` rather than ``Marx``).
+
+When one surface belongs to several entries (two people called Thomas; "the International" as the
+First, Second, Third or Fourth) :meth:`Matcher.find` chooses by the document's year against each
+entry's dates and by the entries named elsewhere in the same document that are related to each
+candidate (an entry's ``related`` ids, and the entries its description names). Every
+:class:`Mention` carries a confidence in ``[0, 1]`` and the other entries it could have been.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import ahocorasick
+
+from masthead.glossary.entries import Entry, Mention
+from masthead.model import Document
+from masthead.textview import text_view
+
+__all__ = ["Mention", "Matcher", "fold", "link_document", "document_year"]
+
+
+# -- folding ------------------------------------------------------------------------------------------
+_SAME_LENGTH = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u02bc": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u00a0": " ",
+    "\n": " ",
+    "\t": " ",
+    "\r": " ",
+    "\u2010": "-",
+    "\u2011": "-",
+}
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character to exactly one character (or keeps it)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = _SAME_LENGTH.get(ch)
+        if out is None:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            out = base if len(base) == 1 else ch
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """``text`` with accents dropped, quotes straightened and line breaks as spaces; same length."""
+    if text.isascii() and "\n" not in text and "\t" not in text and "\r" not in text:
+        return text
+    return text.translate(_FOLD)
+
+
+# -- confidence of a name ----------------------------------------------------------------------------
+@lru_cache(maxsize=65536)
+def _common_word(word: str) -> float:
+    """Zipf frequency of ``word`` in English (0 when wordfreq is unavailable)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        return 0.0
+    return float(zipf_frequency(word.lower(), "en"))
+
+
+def _name_confidence(name: str, entry: Entry) -> float:
+    """How sure a match of ``name`` alone is to mean ``entry`` (before context)."""
+    words = name.split()
+    if len(words) >= 2:
+        return 0.95
+    if name.isupper() and len(name) <= 6:
+        return 0.85  # an acronym
+    zipf = _common_word(name)
+    if zipf >= 5.0:
+        return 0.45  # "Bell", "Church": also ordinary words
+    if zipf >= 4.0:
+        return 0.65
+    return 0.85
+
+
+def _variants(name: str) -> list[tuple[str, float]]:
+    """The forms of a name that are matched, each with a confidence factor."""
+    out = [(name, 1.0)]
+    if name[:1].islower():
+        out.append((name[:1].upper() + name[1:], 1.0))
+    if len(name) >= 4 and not name.isupper():
+        out.append((name.upper(), 0.9))
+    return out
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+# -- the matcher --------------------------------------------------------------------------------------
+class Matcher:
+    """A compiled glossary (see the module docstring). Build once, use for many documents."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: dict[str, Entry] = {e.id: e for e in entries if e.status == "accepted"}
+        patterns: dict[str, dict[str, float]] = {}
+        for e in self.entries.values():
+            for name in e.names():
+                name = " ".join(name.split())
+                if len(name) < 2:
+                    continue
+                base = _name_confidence(name, e)
+                for form, factor in _variants(name):
+                    key = fold(form)
+                    slot = patterns.setdefault(key, {})
+                    slot[e.id] = max(slot.get(e.id, 0.0), base * factor)
+        self._automaton = ahocorasick.Automaton()
+        for key, cands in patterns.items():
+            ordered = tuple(sorted(cands.items()))
+            self._automaton.add_word(key, (len(key), ordered))
+        self.pattern_count = len(patterns)
+        if patterns:
+            self._automaton.make_automaton()
+        self._related = self._relations()
+
+    def _relations(self) -> dict[str, frozenset[str]]:
+        """Each entry's related entries: its ``related`` ids, the entries its description names, and
+        the entries that list it (relations are symmetric)."""
+        rel: dict[str, set[str]] = {eid: set(e.related) for eid, e in self.entries.items()}
+        for eid, e in self.entries.items():
+            if e.description:
+                for m in self._raw(e.description):
+                    rel[eid].update(c for c, _ in m[2])
+        for eid, others in list(rel.items()):
+            for o in others:
+                if o in rel:
+                    rel[o].add(eid)
+        return {k: frozenset(v - {k}) for k, v in rel.items()}
+
+    def _raw(self, text: str) -> list[tuple[int, int, tuple[tuple[str, float], ...]]]:
+        """Leftmost-longest matches at word boundaries: ``(start, end, candidates)``."""
+        if not self.pattern_count:
+            return []
+        folded = fold(text)
+        n = len(folded)
+        found: list[tuple[int, int, tuple[tuple[str, float], ...]]] = []
+        is_word = _WORD_CHAR.match
+        for end_index, (length, cands) in self._automaton.iter(folded):
+            end = end_index + 1
+            start = end - length
+            if start > 0 and is_word(folded, start - 1):
+                continue
+            if end < n and is_word(folded, end):
+                continue
+            found.append((start, end, cands))
+        if len(found) < 2:
+            return found
+        found.sort(key=lambda t: (t[0], t[0] - t[1]))
+        chosen = []
+        last_end = -1
+        for t in found:
+            if t[0] >= last_end:
+                chosen.append(t)
+                last_end = t[1]
+        return chosen
+
+    def find(self, text: str, *, year: int | None = None) -> list[Mention]:
+        """Every mention of an entry in ``text`` (a document's view text), in order.
+
+        ``year`` is the document's year, used to choose between entries sharing a name and to lower
+        the confidence of a mention dated outside an entry's years."""
+        raw = self._raw(text)
+        if not raw:
+            return []
+        # Entries named without ambiguity are the context for the ambiguous ones.
+        context = {cands[0][0] for _s, _e, cands in raw if len(cands) == 1}
+        entries = self.entries
+        out: list[Mention] = []
+        for start, end, cands in raw:
+            if len(cands) == 1:
+                eid, base = cands[0]
+                e = entries[eid]
+                conf = base * (0.5 + 0.5 * _date_factor(e, year))
+                out.append(Mention(start, end, text[start:end], eid, e.type, round(conf, 3)))
+                continue
+            scored = []
+            for eid, base in cands:
+                e = entries[eid]
+                related = self._related.get(eid, frozenset())
+                together = len(related & context)
+                scored.append((base * _date_factor(e, year) * (1.0 + together), eid))
+            scored.sort(key=lambda t: (-t[0], t[1]))
+            total = sum(s for s, _ in scored) or 1.0
+            best_score, best = scored[0]
+            share = best_score / total
+            base = dict(cands)[best]
+            conf = base * share
+            alts = tuple(eid for _, eid in scored[1:])
+            out.append(Mention(start, end, text[start:end], best, entries[best].type, round(conf, 3), alts))
+        return out
+
+
+def _date_factor(e: Entry, year: int | None) -> float:
+    """How well a document of ``year`` fits an entry's years (1 = inside them)."""
+    if year is None:
+        return 1.0
+    if e.date_from is not None and year < e.date_from:
+        return 0.1  # named before it existed (or before the person could be written about)
+    if e.date_to is not None and year > e.date_to:
+        return 0.6 if e.type == "person" else 0.4  # the dead and the dissolved are still written about
+    return 1.0
+
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def document_year(doc: Document) -> int | None:
+    """The year a document was published: its source date, else a year in its date line."""
+    if doc.source.year is not None:
+        return doc.source.year
+    if doc.date_line and (m := _YEAR.search(doc.date_line)):
+        return int(m.group(1))
+    return None
+
+
+def link_document(doc: Document, matcher: Matcher) -> list[Mention]:
+    """The mentions of glossary entries in ``doc``, with offsets into ``text_view(doc).text``."""
+    return matcher.find(text_view(doc).text, year=document_year(doc))
