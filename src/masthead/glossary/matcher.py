@@ -230,12 +230,19 @@ def _date_factor(e: Entry, year: int | None) -> float:
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
+_DATE_LABELS = ("written", "publish", "part of", "date", "delivered", "source")
+
+
 def document_year(doc: Document) -> int | None:
-    """The year a document was published: its source date, else a year in its date line."""
+    """The year a document was written or published: its source date, else a year in its date line,
+    else the first year in a "Written" / "First Published" / "Part of" information line."""
     if doc.source.year is not None:
         return doc.source.year
     if doc.date_line and (m := _YEAR.search(doc.date_line)):
         return int(m.group(1))
+    for label, value in doc.info:
+        if any(w in label.lower() for w in _DATE_LABELS) and (m := _YEAR.search(value)):
+            return int(m.group(1))
     return None
 
 
