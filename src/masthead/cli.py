@@ -396,9 +396,11 @@ def serve(
 
 
 def _register_publishing() -> None:
+    from masthead.cli_glossary import register as register_glossary
     from masthead.cli_publish import register
 
     register(app)
+    register_glossary(app)
 
 
 _register_publishing()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from masthead import ingest
 from masthead.model import Document
@@ -106,8 +107,12 @@ def ingest_paths(
     jobs: int = 1,
     author: str = "ingest",
     on_file: Callable[[FileOutcome], None] | None = None,
+    linker: Callable[[Document], list[Any]] | None = None,
 ) -> IngestReport:
-    """Run every file under ``paths`` through ingest -> structure -> store and report each outcome."""
+    """Run every file under ``paths`` through ingest -> structure -> store and report each outcome.
+
+    With a ``linker`` (``masthead.glossary.archive.make_linker(store)``) each new or changed document's
+    glossary mentions are found and stored too."""
     report = IngestReport()
 
     def record(outcome: FileOutcome) -> None:
@@ -123,7 +128,7 @@ def ingest_paths(
             record(FileOutcome(path=exc.path, status="failed", error=str(exc)))
     batch = getattr(store, "batch", None)  # group commit where the backend offers it
     with batch() if batch else contextlib.nullcontext():
-        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record)
+        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record, linker=linker)
     return report
 
 
@@ -135,6 +140,7 @@ def _store_all(
     jobs: int,
     author: str,
     record: Callable[[FileOutcome], None],
+    linker: Callable[[Document], list[Any]] | None = None,
 ) -> None:
     for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
         if parsed is None:
@@ -143,6 +149,8 @@ def _store_all(
             doc = resolve_id(store, parsed.document)
             try:
                 result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
+                if linker is not None and result.status != "unchanged":
+                    store.replace_mentions(result.id, result.revision, linker(doc))
             except Exception as exc:  # the store rolled back; record and go on with the batch
                 outcome = FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
             else:
