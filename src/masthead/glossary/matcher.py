@@ -196,7 +196,8 @@ class Matcher:
             if len(cands) == 1:
                 eid, base = cands[0]
                 e = entries[eid]
-                conf = base * (0.5 + 0.5 * _date_factor(e, year))
+                factor = _date_factor(e, year)  # named before it existed: less sure; after its end: as sure
+                conf = base if factor >= 0.4 else base * (0.5 + 0.5 * factor)
                 out.append(Mention(start, end, text[start:end], eid, e.type, round(conf, 3)))
                 continue
             scored = []

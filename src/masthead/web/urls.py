@@ -111,6 +111,14 @@ class Urls:
             query["from"] = back
         return self._page(f"articles/{_id(doc_id)}", query or None) + (f"#{quote(anchor, safe='')}" if anchor else "")
 
+    def glossary(self) -> str:
+        """The glossary: every entry by type, A to Z."""
+        return self._page("glossary")
+
+    def entry(self, entry_id: str) -> str:
+        """A glossary entry's page: what it is and every article naming it."""
+        return self._page(f"glossary/{_seg(entry_id)}")
+
     def search(self) -> str:
         """The search page (its form adds the query)."""
         return self._page("search")
@@ -135,6 +143,14 @@ class Urls:
     def api_writers(self) -> str:
         """The JSON list of writers."""
         return self._json("api/writers")
+
+    def api_entries(self) -> str:
+        """The JSON list of glossary entries."""
+        return self._json("api/entries")
+
+    def api_entry(self, entry_id: str) -> str:
+        """One glossary entry as JSON, with its mentions."""
+        return self._json(f"api/entries/{_seg(entry_id)}")
 
     def api_search(self) -> str:
         """The JSON search endpoint."""
