@@ -114,7 +114,7 @@ def entities(
 def list_entries(
     archive: ArchiveOpt = "masthead.db",
     type: Annotated[str | None, typer.Option("--type", "-t", help="Only this type (person, party ...).")] = None,
-    status: Annotated[Status, typer.Option("--status", help="Which entries: the queue is 'proposed'.")] = Status.accepted,
+    status: Annotated[Status, typer.Option("--status", help="Which entries ('proposed': queue).")] = Status.accepted,
     format: FormatOpt = OutFormat.text,
 ) -> None:
     """List glossary entries with how many articles name each.
@@ -141,7 +141,9 @@ def list_entries(
         return
     for e in entries:
         n, docs = counts.get(e.id, (0, 0))
-        extra = f"{docs} articles" if e.status != "proposed" else f"proposed: {evidence[e.id].get('documents', 0)} documents"
+        extra = f"{docs} articles"
+        if e.status == "proposed":
+            extra = f"proposed: {evidence[e.id].get('documents', 0)} documents"
         if e.status == "merged":
             extra = f"merged into {e.merged_into}"
         out.print(f"{e.id}\t{e.type}\t{e.name}\t{extra}", markup=False)
@@ -192,7 +194,7 @@ def show_entry(
 @glossary_app.command("add")
 def add_entry(
     name: Annotated[str, typer.Argument(help="The preferred name.")],
-    type: Annotated[str, typer.Option("--type", "-t", help="person, organisation, party, periodical, place, event, other.")],
+    type: Annotated[str, typer.Option("--type", "-t", help="person, organisation, party, periodical, place, event...")],
     archive: ArchiveOpt = "masthead.db",
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name (repeat the option).")] = None,
     date_from: Annotated[int | None, typer.Option("--from", help="Year it began (born, founded).")] = None,

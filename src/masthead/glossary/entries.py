@@ -18,7 +18,7 @@ import io
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,8 @@ def entry_from_dict(data: Any, where: str) -> Entry:
     if etype == "organization":
         etype = "organisation"
     if etype not in ENTRY_TYPES:
-        raise GlossaryError(f"{where}: entry {name!r} has type {etype or '(none)'!r}; use one of {', '.join(ENTRY_TYPES)}")
+        kinds = ", ".join(ENTRY_TYPES)
+        raise GlossaryError(f"{where}: entry {name!r} has type {etype or '(none)'!r}; use one of {kinds}")
     eid = str(data.get("id") or "").strip() or make_entry_id(name)
     if not _ID.match(eid):
         raise GlossaryError(f"{where}: entry id {eid!r} must be a slug of lowercase letters, digits and hyphens")

@@ -175,7 +175,8 @@ def propose(
             head = m.group(1).strip()
             if head.split()[0] in _STOP:
                 continue
-            special.add(f"{head} {m.group(2)}", doc.id, "the X Party", "party" if m.group(2) == "Party" else "organisation")
+            kind = "party" if m.group(2) == "Party" else "organisation"
+            special.add(f"{head} {m.group(2)}", doc.id, "the X Party", kind)
         for b in doc.iter_blocks():
             for mk in b.marks:
                 if mk.kind == "emphasis":

@@ -168,7 +168,7 @@ class GlossaryMixin:
         with self._writing() as conn:  # type: ignore[attr-defined]
             e = _get(conn, entry_id)
             if e is None:
-                raise StoreError(f"no glossary entry {entry_id!r}; `masthead glossary list --status proposed` shows ids")
+                raise StoreError(f"no glossary entry {entry_id!r}; `masthead glossary list --status all` shows ids")
             if e.status == "merged":
                 raise StoreError(f"entry {entry_id!r} was merged into {e.merged_into!r}; change that entry instead")
             conn.execute("UPDATE entries SET status = ?, updated = ? WHERE id = ?", (status, now_utc(), entry_id))

@@ -28,10 +28,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from masthead.model import Document
 from masthead.render.html import article_body
-from masthead.web.glossary_routes import add_glossary_routes, article_with_mentions
 from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
 from masthead.store.catalogue import catalogue_slug, format_date, issue_label
+from masthead.web.glossary_routes import add_glossary_routes, article_with_mentions
 from masthead.web.publish_routes import add_publish_routes
 from masthead.web.search import (
     RelatedArticle,
