@@ -51,27 +51,27 @@ _SAME_LENGTH = {
 }
 
 
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table that folds each character to exactly one character (or keeps it)."""
+_FOLDED: dict[str, str] = {}
 
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
+
+def _fold_char(ch: str) -> str:
+    """One character folded to exactly one character (itself when it has no one-character fold)."""
+    out = _FOLDED.get(ch)
+    if out is None:
         out = _SAME_LENGTH.get(ch)
         if out is None:
             base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
             out = base if len(base) == 1 else ch
-        self[code] = out
-        return out
+        _FOLDED[ch] = out
+    return out
 
 
-_FOLD = _FoldTable()
+_SPECIAL = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x7f]")  # what folding may change: non-ASCII, \t, \n, \r
 
 
 def fold(text: str) -> str:
     """``text`` with accents dropped, quotes straightened and line breaks as spaces; same length."""
-    if text.isascii() and "\n" not in text and "\t" not in text and "\r" not in text:
-        return text
-    return text.translate(_FOLD)
+    return _SPECIAL.sub(lambda m: _fold_char(m.group()), text)
 
 
 # -- confidence of a name ----------------------------------------------------------------------------
@@ -113,6 +113,23 @@ def _variants(name: str) -> list[tuple[str, float]]:
 _WORD_CHAR = re.compile(r"\w")
 
 
+_FUNCTION_WORDS = frozenset(
+    "a an and as at but by for from her his in into is it of on or that the their to was were with".split()
+)
+_NEXT_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _continues(folded: str, end: int) -> bool:
+    """Whether the capitalised word after a generic name ("the International") carries the name on:
+    not a function word of a title-case heading ("The International And Its Sections"), not "I", not
+    an abbreviation in capitals."""
+    m = _NEXT_WORD.match(folded, end + 1)
+    if not m:
+        return False
+    word = m.group()
+    return not word.isupper() and word.lower() not in _FUNCTION_WORDS
+
+
 # -- the matcher --------------------------------------------------------------------------------------
 class Matcher:
     """A compiled glossary (see the module docstring). Build once, use for many documents."""
@@ -124,7 +141,7 @@ class Matcher:
             for name in e.names():
                 name = " ".join(name.split())
                 if len(name) < 2:
-                    continue
+                    continue  # a one-letter alias would match every initial
                 base = _name_confidence(name, e)
                 for form, factor in _variants(name):
                     key = fold(form)
@@ -133,7 +150,8 @@ class Matcher:
         self._automaton = ahocorasick.Automaton()
         for key, cands in patterns.items():
             ordered = tuple(sorted(cands.items()))
-            self._automaton.add_word(key, (len(key), ordered))
+            generic = key[:1].islower() or key.split(" ", 1)[0] in ("The", "THE")
+            self._automaton.add_word(key, (len(key), ordered, generic))
         self.pattern_count = len(patterns)
         if patterns:
             self._automaton.make_automaton()
@@ -161,13 +179,15 @@ class Matcher:
         n = len(folded)
         found: list[tuple[int, int, tuple[tuple[str, float], ...]]] = []
         is_word = _WORD_CHAR.match
-        for end_index, (length, cands) in self._automaton.iter(folded):
+        for end_index, (length, cands, generic) in self._automaton.iter(folded):
             end = end_index + 1
             start = end - length
             if start > 0 and is_word(folded, start - 1):
                 continue
             if end < n and is_word(folded, end):
                 continue
+            if generic and end + 1 < n and text[end] == " " and folded[end + 1].isupper() and _continues(folded, end):
+                continue  # part of a longer name the glossary lacks: "the International Socialist Council"
             found.append((start, end, cands))
         if len(found) < 2:
             return found
