@@ -251,7 +251,7 @@ def _date_factor(e: Entry, year: int | None) -> float:
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
-_DATE_LABELS = ("written", "publish", "part of", "date", "delivered", "source")
+_DATE_LABEL = re.compile(r"\b(?:written|published|part of|date|dated|delivered|source)\b", re.IGNORECASE)
 
 
 def document_year(doc: Document) -> int | None:
@@ -262,7 +262,7 @@ def document_year(doc: Document) -> int | None:
     if doc.date_line and (m := _YEAR.search(doc.date_line)):
         return int(m.group(1))
     for label, value in doc.info:
-        if any(w in label.lower() for w in _DATE_LABELS) and (m := _YEAR.search(value)):
+        if _DATE_LABEL.search(label) and (m := _YEAR.search(value)):
             return int(m.group(1))
     return None
 

@@ -2,9 +2,10 @@
 
 :func:`propose` reads documents and counts, across the whole archive:
 
-- **capitalised words and phrases** that are not at the start of a sentence, keeping those whose
-  words are mostly capitalised wherever they occur (``Cannon`` 40 times capitalised and never as
-  ``cannon``; not ``Workers`` if ``workers`` is common). A phrase may hold connectors
+- **capitalised words and phrases** that are not at the start of a sentence (headings, often in
+  title case, are skipped). A single word must be mostly capitalised wherever it occurs (``Cannon``
+  40 times capitalised and never as ``cannon``; not ``Workers`` if ``workers`` is common); a phrase
+  of capitalised words in mid-sentence is evidence enough. A phrase may hold connectors
   (``Industrial Workers of the World``); a leading ``The`` is dropped;
 - **acronyms** (``ILP``, ``CIO``, ``U.S.``), roman numerals excepted;
 - **"the X Party"** and its kin (``the X League``, ``Union``, ``Federation``, ``International`` ...),
@@ -31,6 +32,7 @@ from masthead.textview import text_view
 __all__ = ["Proposal", "propose"]
 
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?")
+_JOINERS = {"of", "the", "de", "du", "des", "la", "le", "von", "van", "der", "den", "for", "y", "del"}
 _CONNECTORS = {"of", "the", "de", "du", "des", "la", "le", "von", "van", "der", "den", "for", "and", "y", "del"}
 _TITLES = {
     "Comrade",
@@ -168,7 +170,7 @@ def propose(
         view = text_view(doc)
         text = view.text
         for seg in view.segments:
-            if seg.kind in ("title", "subtitle"):
+            if seg.kind in ("title", "subtitle", "heading"):  # headings are often in title case
                 continue
             _scan_segment(text, seg.start, seg.end, doc.id, cap, low, runs)
         for m in _PATTERN.finditer(text):
@@ -206,8 +208,6 @@ def propose(
                 continue
             if acronym:
                 reasons = {"acronym"}
-        elif not all(mostly_capitalised(w) or w in _CONNECTORS or _ACRONYM.match(w) for w in words):
-            continue
         if len(doc_ids) < min_documents:
             continue
         etype = _guess_type(words, runs.types[name])
@@ -226,14 +226,21 @@ def propose(
             p.type = etype if etype != "periodical" or p.type == "other" else p.type
             p.reasons = sorted({*p.reasons, *reasons})
     # Drop what the glossary already has; note single words that are the last word of a person's name.
-    persons = {p.name.split()[-1]: p.name for p in out.values() if p.type == "person" and " " in p.name}
+    # A single word that also ends a longer name ("Quelch", "James Quelch"), one of them seen after a
+    # title word ("comrade Quelch"), is a surname: both are people.
+    persons = {
+        p.name.split()[-1]: p
+        for p in out.values()
+        if p.type in ("person", "other") and " " in p.name and p.name.split()[-1] not in _ORG_WORDS
+    }
     result = []
     for p in out.values():
         if fold(p.name).casefold() in known_names or p.name in _STOP:
             continue
-        if " " not in p.name and p.name in persons:
-            p.alias_of = persons[p.name]
-            p.type = "person"
+        full = persons.get(p.name) if " " not in p.name else None
+        if full is not None and "person" in (p.type, full.type) and p.type in ("person", "other"):
+            p.alias_of = full.name
+            p.type = full.type = "person"
         result.append(p)
     result.sort(key=lambda p: (-p.documents, -p.occurrences, p.name))
     return result[:limit] if limit is not None else result
@@ -291,12 +298,12 @@ def _scan_segment(
                 if run:
                     flush()
                 run_initial = initial
-                run_title = prev_word.rstrip(".") in _TITLES
+                run_title = prev_word.rstrip(".").capitalize() in _TITLES
             elif gap == ". ":
                 run[-1] += "."  # an initial: James P. Cannon
             run.append(w)
-        elif run and joined and w in _CONNECTORS and not initial:
-            run.append(w)
+        elif run and joined and w in _JOINERS and not initial and (w != "the" or run[-1] in ("of", "for")):
+            run.append(w)  # "Industrial Workers of the World"; not "Marx and Engels"
         elif run:
             flush()
         last_end = m.end()
