@@ -43,6 +43,11 @@ class Status(StrEnum):
 FormatOpt = Annotated[OutFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
+def _line(text: str) -> None:
+    """A tab-separated output line, written as is (Rich would expand the tabs)."""
+    sys.stdout.write(text + "\n")
+
+
 def _store_error(exc: Exception) -> typer.Exit:
     return fail(str(exc))
 
@@ -105,7 +110,7 @@ def entities(
         return
     for m in mentions:
         alt = f"  (or {', '.join(m.alternatives)})" if m.alternatives else ""
-        out.print(f"{m.start}-{m.end}\t{m.surface}\t{m.entry_id}\t{m.type}\t{m.confidence:.2f}{alt}", markup=False)
+        _line(f"{m.start}-{m.end}\t{m.surface}\t{m.entry_id}\t{m.type}\t{m.confidence:.2f}{alt}")
     err.print(f"{len(mentions)} mentions of {len({m.entry_id for m in mentions})} entries", markup=False)
 
 
@@ -146,7 +151,7 @@ def list_entries(
             extra = f"proposed: {evidence[e.id].get('documents', 0)} documents"
         if e.status == "merged":
             extra = f"merged into {e.merged_into}"
-        out.print(f"{e.id}\t{e.type}\t{e.name}\t{extra}", markup=False)
+        _line(f"{e.id}\t{e.type}\t{e.name}\t{extra}")
     err.print(f"{len(entries)} entries", markup=False)
 
 
@@ -381,7 +386,7 @@ def propose_command(
         store.close()
     for p in found:
         alias = f"  (alias of {p.alias_of}?)" if p.alias_of else ""
-        out.print(f"{p.name}\t{p.type}\t{p.documents} documents\t{', '.join(p.reasons)}{alias}", markup=False)
+        _line(f"{p.name}\t{p.type}\t{p.documents} documents\t{', '.join(p.reasons)}{alias}")
     if not dry_run:
         err.print(f"{added} new proposals queued ({len(found) - added} already known)", markup=False)
 
