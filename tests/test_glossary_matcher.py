@@ -8,7 +8,6 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import documents
 
 from masthead.glossary import Entry, GlossaryError, Matcher, fold, link_document, starter_entries
 from masthead.glossary.annotate import sentence_around, with_mention_links
@@ -24,6 +23,7 @@ from masthead.glossary.propose import propose
 from masthead.model import Block, Document, Mark, Source
 from masthead.render.html import article_body
 from masthead.textview import text_view
+from strategies import documents
 
 MARX = Entry("karl-marx", "person", "Karl Marx", ("Marx",), 1818, 1883)
 JAURES = Entry("jean-jaures", "person", "Jean Jaurès", ("Jaurès",), 1859, 1914)

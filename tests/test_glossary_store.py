@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import LABOR_ACTION
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import LABOR_ACTION
 from masthead.glossary import Entry, Matcher, Mention, link_document, starter_entries
 from masthead.glossary.archive import link_archive, make_linker
 from masthead.model import Block, Document, Source

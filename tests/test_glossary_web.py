@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-from conftest import LABOR_ACTION
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from conftest import LABOR_ACTION
 from masthead.cli import app as cli_app
 from masthead.glossary import Entry, starter_entries
 from masthead.glossary.archive import link_archive
