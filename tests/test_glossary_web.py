@@ -158,3 +158,18 @@ def test_cli_entities_of_a_file_with_the_starter(tmp_path, monkeypatch) -> None:
 def test_help_has_an_example(command: str) -> None:
     r = _run(*command.split(), "--help")
     assert r.exit_code == 0 and "Example: masthead" in r.stdout
+
+
+def test_tei_export_marks_mentions(client) -> None:
+    from lxml import etree
+
+    doc_id = _doc_id(client)
+    r = client.get(f"/export/{doc_id}.tei.xml")
+    root = etree.fromstring(r.content)
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    refs = {(e.text, e.get("ref")) for e in root.iterfind(".//t:persName", ns)}
+    assert ("Trotsky", "http://testserver/glossary/leon-trotsky") in refs
+    orgs = {e.text for e in root.iterfind(".//t:orgName", ns)}
+    assert "Fourth International" in orgs
+    plain = client.get(f"/export/{doc_id}.txt").text
+    assert "persName" not in plain

@@ -18,7 +18,10 @@ from masthead.glossary.entries import Mention
 from masthead.model import Block, Document, Mark
 from masthead.textview import Path, TextView, text_view
 
-__all__ = ["with_mention_links", "sentence_around"]
+__all__ = ["with_mention_links", "sentence_around", "block_spans", "TEI_KINDS"]
+
+TEI_KINDS = {"person": "person", "organisation": "organization", "party": "organization", "place": "place"}
+"""Entry types as the TEI exporter's mention kinds (``persName``, ``orgName``, ``placeName``)."""
 
 
 def with_mention_links(
@@ -55,6 +58,33 @@ def _add(blocks: tuple[Block, ...], prefix: Path, by_path: dict[Path, list[Mark]
             b = replace(b, children=children)
         out.append(b)
     return tuple(out)
+
+
+def block_spans(
+    doc: Document, mentions: Iterable[Mention], ref: Callable[[str], str]
+) -> Callable[[Block], list[tuple[int, int, str, str]]]:
+    """The TEI exporter's glossary hook (:data:`masthead.export.tei.MentionFinder`) for ``doc``: for
+    each of its blocks, the spans ``(start, end, kind, ref(entry id))`` of the mentions in it (people,
+    organisations, parties and places; other types have no TEI name element there)."""
+    view = text_view(doc)
+    by_path: dict[Path, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for m in mentions:
+        seg = view.segment_at(m.start, m.end)
+        kind = TEI_KINDS.get(m.type)
+        if kind and seg is not None and seg.path[0] in ("block", "note") and view.text[m.start : m.end] == m.surface:
+            by_path[seg.path].append((m.start - seg.start, m.end - seg.start, kind, ref(m.entry_id)))
+    by_block: dict[int, list[tuple[int, int, str, str]]] = {}
+
+    def walk(blocks: tuple[Block, ...], prefix: Path) -> None:
+        for i, b in enumerate(blocks):
+            if (*prefix, i) in by_path:
+                by_block[id(b)] = by_path[(*prefix, i)]
+            walk(b.children, (*prefix, i))
+
+    walk(doc.blocks, ("block",))
+    for n, note in enumerate(doc.notes):
+        walk(note.blocks, ("note", n))
+    return lambda block: by_block.get(id(block), [])
 
 
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n\n")

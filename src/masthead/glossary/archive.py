@@ -11,13 +11,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from masthead.glossary.annotate import block_spans
 from masthead.glossary.entries import Mention
 from masthead.glossary.matcher import Matcher, link_document
 from masthead.model import Document
 from masthead.store import Store
 
-__all__ = ["LinkReport", "matcher_for", "make_linker", "link_archive"]
+__all__ = ["LinkReport", "matcher_for", "make_linker", "link_archive", "tei_mentions"]
 
 
 @dataclass(slots=True)
@@ -68,3 +70,16 @@ def link_archive(
             if progress:
                 progress(report.documents, total)
     return report
+
+
+def tei_mentions(store: Store, doc: Document, base_url: str | None = None) -> Callable[[Any], list[Any]] | None:
+    """The TEI exporter's ``mentions`` hook for a stored document's current revision: each mention of
+    a person, organisation, party or place becomes ``persName`` / ``orgName`` / ``placeName`` with
+    ``ref`` to the entry's page (under ``base_url`` when given). None when nothing was linked."""
+    if not hasattr(store, "mentions_in"):
+        return None
+    mentions = store.mentions_in(doc.id)
+    if not mentions:
+        return None
+    root = (base_url.rstrip("/") + "/") if base_url else "/"
+    return block_spans(doc, mentions, lambda entry_id: f"{root}glossary/{entry_id}")
