@@ -173,3 +173,27 @@ def test_tei_export_marks_mentions(client) -> None:
     assert "Fourth International" in orgs
     plain = client.get(f"/export/{doc_id}.txt").text
     assert "persName" not in plain
+
+
+def test_static_site_has_glossary_pages_and_article_links(archive, tmp_path) -> None:
+    from masthead.publish import build_site
+
+    out = tmp_path / "site"
+    with open_store(str(archive)) as s:
+        build_site(s, out, pagefind=False)
+        doc_id = s.list_documents()[0].id
+    assert (out / "glossary" / "index.html").is_file()
+    entry = (out / "glossary" / "leon-trotsky" / "index.html").read_text()
+    assert "Leon Trotsky" in entry and f'href="../../articles/{doc_id}/index.html"' in entry
+    article = out / "articles" / doc_id / "index.html"
+    hrefs = re.findall(r'<a href="([^"]*glossary/leon-trotsky/index\.html)">Trotsky</a>', article.read_text())
+    assert hrefs and (article.parent / hrefs[0]).resolve() == (out / "glossary/leon-trotsky/index.html").resolve()
+
+
+def test_static_body_keeps_only_our_glossary_links() -> None:
+    from masthead.publish.site import static_body
+
+    ours = '<a href="../../../glossary/karl-marx/index.html">Marx</a>'
+    mia = '<a href="../../glossary/people/m/a.htm#marx">Marx</a>'
+    assert static_body(ours) == ours
+    assert static_body(mia).startswith('<span class="link" data-href="../../glossary/people/m/a.htm#marx"')
