@@ -251,3 +251,19 @@ def test_proposer_needs_several_documents() -> None:
     docs = [_doc(0, "Then comrade Zelinsky spoke."), _doc(1, "Nothing here.")]
     assert "Zelinsky" not in {p.name for p in propose(docs)}
     assert "Zelinsky" in {p.name for p in propose(docs, min_documents=1)}
+
+
+def test_given_names_before_a_surname() -> None:
+    fdr = Entry("fdr", "person", "Franklin D. Roosevelt", ("Roosevelt",), 1882, 1945)
+    tr = Entry("tr", "person", "Theodore Roosevelt", ("Roosevelt",), 1858, 1919)
+    redmond = Entry("john-redmond", "person", "John Redmond", ("Redmond",), 1856, 1918)
+    entries = [fdr, tr, redmond]
+    assert found("the aim of Franklin Delano Roosevelt was", year=1998, entries=entries) == [
+        ("Franklin Delano Roosevelt", "fdr")
+    ]
+    assert found("then W. Redmond MP spoke; Mr Redmond too", entries=entries) == [("Redmond", "john-redmond")]
+    assert found("When Redmond spoke", entries=entries) == [("Redmond", "john-redmond")]  # "When" is no name
+    assert found("Theodore Roosevelt met them. Later Roosevelt left.", year=1905, entries=entries)[1] == (
+        "Roosevelt",
+        "tr",
+    )

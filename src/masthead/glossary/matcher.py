@@ -14,8 +14,11 @@ resolved leftmost-longest (``Karl Marx`` rather than ``Marx``).
 
 When one surface belongs to several entries (two people called Thomas; "the International" as the
 First, Second, Third or Fourth) :meth:`Matcher.find` chooses by the document's year against each
-entry's dates and by the entries named elsewhere in the same document that are related to each
-candidate (an entry's ``related`` ids, and the entries its description names). Every
+entry's dates, by whether the document names the candidate unambiguously elsewhere ("Theodore
+Roosevelt ... Roosevelt"), and by the entries named elsewhere in the same document that are related
+to each candidate (an entry's ``related`` ids, and the entries its description names). A surname
+after given names or initials keeps only the people whose full names start the same way ("W.
+Redmond" is not John Redmond) and the mention takes in the given names. Every
 :class:`Mention` carries a confidence in ``[0, 1]`` and the other entries it could have been.
 """
 
@@ -156,6 +159,17 @@ class Matcher:
         if patterns:
             self._automaton.make_automaton()
         self._related = self._relations()
+        self._firsts: dict[str, frozenset[str]] = {}  # person id -> first words of its full names
+        for eid, e in self.entries.items():
+            if e.type == "person":
+                firsts = {fold(n).split()[0].rstrip(".") for n in e.names() if len(n.split()) >= 2}
+                if firsts:
+                    self._firsts[eid] = frozenset(firsts)
+        # Capitalised words that are not given names: words of the glossary's names ("International",
+        # "Party", surnames) other than people's first names. They end a run of given names.
+        all_firsts = set().union(*self._firsts.values()) if self._firsts else set()
+        words = {w.rstrip(".") for e in self.entries.values() for n in e.names() for w in fold(n).split()}
+        self._not_given = frozenset(w for w in words - all_firsts if len(w) > 1)
 
     def _relations(self) -> dict[str, frozenset[str]]:
         """Each entry's related entries: its ``related`` ids, the entries its description names, and
@@ -171,11 +185,11 @@ class Matcher:
                     rel[o].add(eid)
         return {k: frozenset(v - {k}) for k, v in rel.items()}
 
-    def _raw(self, text: str) -> list[tuple[int, int, tuple[tuple[str, float], ...]]]:
+    def _raw(self, text: str, folded: str | None = None) -> list[tuple[int, int, tuple[tuple[str, float], ...]]]:
         """Leftmost-longest matches at word boundaries: ``(start, end, candidates)``."""
         if not self.pattern_count:
             return []
-        folded = fold(text)
+        folded = fold(text) if folded is None else folded
         n = len(folded)
         found: list[tuple[int, int, tuple[tuple[str, float], ...]]] = []
         is_word = _WORD_CHAR.match
@@ -200,14 +214,46 @@ class Matcher:
                 last_end = t[1]
         return chosen
 
+    def _given_names(
+        self, text: str, folded: str, raw: list[tuple[int, int, tuple[tuple[str, float], ...]]]
+    ) -> list[tuple[int, int, tuple[tuple[str, float], ...]]]:
+        """A surname with given names or initials before it ("Franklin Delano Roosevelt", "W. Redmond",
+        "Mr Maurice Healy"): keep only the people whose full names start the same way, and widen the
+        mention over the given names; drop it when none does (another person of that name)."""
+        out = []
+        prev_end = 0
+        for start, end, cands in raw:
+            firsts = self._firsts
+            if " " in folded[start:end] or not all(c in firsts or self.entries[c].type == "person" for c, _ in cands):
+                out.append((start, end, cands))
+                prev_end = end
+                continue
+            given = _given_before(text, start, prev_end, self._not_given)
+            if given is None:
+                out.append((start, end, cands))
+                prev_end = end
+                continue
+            first = given[1]
+            fits = [(c, max(b, 0.9)) for c, b in cands if c in firsts and _same_first(first, firsts[c])]
+            unknown = [(c, b) for c, b in cands if c not in firsts]
+            if fits:
+                out.append((given[0], end, tuple(fits)))
+                prev_end = end
+            elif unknown:
+                out.append((start, end, tuple(unknown)))
+                prev_end = end
+        return out
+
     def find(self, text: str, *, year: int | None = None) -> list[Mention]:
         """Every mention of an entry in ``text`` (a document's view text), in order.
 
         ``year`` is the document's year, used to choose between entries sharing a name and to lower
         the confidence of a mention dated outside an entry's years."""
-        raw = self._raw(text)
+        folded = fold(text)
+        raw = self._raw(text, folded)
         if not raw:
             return []
+        raw = self._given_names(text, folded, raw)
         # Entries named without ambiguity are the context for the ambiguous ones.
         context = {cands[0][0] for _s, _e, cands in raw if len(cands) == 1}
         entries = self.entries
@@ -224,7 +270,7 @@ class Matcher:
             for eid, base in cands:
                 e = entries[eid]
                 related = self._related.get(eid, frozenset())
-                together = len(related & context)
+                together = len(related & context) + (2 if eid in context else 0)  # named in full already
                 scored.append((base * _date_factor(e, year) * (1.0 + together), eid))
             scored.sort(key=lambda t: (-t[0], t[1]))
             total = sum(s for s, _ in scored) or 1.0
@@ -235,6 +281,62 @@ class Matcher:
             alts = tuple(eid for _, eid in scored[1:])
             out.append(Mention(start, end, text[start:end], best, entries[best].type, round(conf, 3), alts))
         return out
+
+
+_TITLE_WORDS = frozenset(
+    """mr mrs ms miss messrs dr prof professor m mme mlle herr frau citizen comrade comrades brother sister father
+    fr rev st saint lord lady sir dame hon alderman councillor mayor premier minister secretary chancellor king queen
+    emperor czar tsar kaiser prince count baron senator governor president general colonel captain major judge
+    """.split()
+)
+_GIVEN_RUN = re.compile(r"(?:(?:[A-Z][a-z]+|[A-Z]\.?) ){1,3}$")
+
+
+def _given_before(text: str, start: int, floor: int, not_given: frozenset[str]) -> tuple[int, str] | None:
+    """``(offset, first given name)`` of the capitalised words or initials just before ``start``
+    (title words such as "Mr" or "Comrade" skipped; a function word or a word of the glossary's
+    names that is no one's first name ends the run); None when there are none, or when the first of
+    them begins a sentence (then it may be "When" or "But" rather than a name)."""
+    m = _GIVEN_RUN.search(text, max(floor, start - 48), start)  # the text itself: a line break ends the run
+    if not m:
+        return None
+    tokens = []
+    pos = m.start()
+    for tok in m.group().split():
+        tokens.append((pos, tok))
+        pos += len(tok) + 1
+    cut = [
+        i
+        for i, (_, tok) in enumerate(tokens)
+        if tok.rstrip(".").lower() in _FUNCTION_WORDS or fold(tok).rstrip(".") in not_given
+    ]
+    if cut:
+        tokens = tokens[cut[-1] + 1 :]
+        if not tokens:
+            return None
+    titled = [i for i, (_, tok) in enumerate(tokens) if tok.rstrip(".").lower() in _TITLE_WORDS]
+    if titled:
+        tokens = tokens[titled[-1] + 1 :]
+    elif not cut:  # (a run cut after a word that is no name does not start a sentence)
+        i = m.start() - 1
+        while i >= 0 and text[i] in " \t\"'“‘(":
+            i -= 1
+        if i < 0 or text[i] in ".!?:\n" and len(tokens[0][1].rstrip(".")) > 1:
+            return None
+    if not tokens:
+        return None
+    return tokens[0][0], fold(tokens[0][1]).rstrip(".")
+
+
+def _same_first(first: str, known: frozenset[str]) -> bool:
+    """Whether a given name or initial agrees with one of an entry's first names or initials."""
+    for k in known:
+        if len(first) == 1 or len(k) == 1:
+            if first[0] == k[0]:
+                return True
+        elif first == k:
+            return True
+    return False
 
 
 def _date_factor(e: Entry, year: int | None) -> float:
