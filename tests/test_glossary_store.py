@@ -163,3 +163,14 @@ def test_link_archive_and_ingest_hook(tmp_path) -> None:
         result = link_archive(s)
         assert result.documents == 1 and {m.entry_id for m in s.mentions_in(doc_id)} == found
         assert "linked 1 documents" in result.summary()
+
+
+def test_a_linker_failure_is_a_warning_not_a_failed_file(tmp_path) -> None:
+    def broken(doc):  # noqa: ANN001, ANN202
+        raise RuntimeError("boom")
+
+    with open_store(str(tmp_path / "a.db")) as s:
+        report = ingest_paths(s, [LABOR_ACTION], linker=broken)
+        [outcome] = report.outcomes
+        assert outcome.status == "new" and s.get(outcome.id) is not None
+        assert any("glossary mentions not stored: boom" in w.message for w in outcome.warnings)

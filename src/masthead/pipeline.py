@@ -149,8 +149,6 @@ def _store_all(
             doc = resolve_id(store, parsed.document)
             try:
                 result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
-                if linker is not None and result.status != "unchanged":
-                    store.replace_mentions(result.id, result.revision, linker(doc))
             except Exception as exc:  # the store rolled back; record and go on with the batch
                 outcome = FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
             else:
@@ -161,4 +159,17 @@ def _store_all(
                     revision=result.revision,
                     warnings=parsed.warnings,
                 )
+                if linker is not None and result.status != "unchanged":
+                    _link(store, linker, doc, result.revision, outcome)
         record(outcome)
+
+
+def _link(
+    store: Store, linker: Callable[[Document], list[Any]], doc: Document, revision: int, outcome: FileOutcome
+) -> None:
+    """Store a saved document's glossary mentions; a failure is a warning (the document is stored;
+    ``masthead glossary link`` retries)."""
+    try:
+        store.replace_mentions(doc.id, revision, linker(doc))
+    except Exception as exc:  # linking must not turn a stored document into a failed file
+        outcome.warnings = [*outcome.warnings, Diagnostic(f"glossary mentions not stored: {exc}")]
