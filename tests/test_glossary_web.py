@@ -197,3 +197,13 @@ def test_static_body_keeps_only_our_glossary_links() -> None:
     mia = '<a href="../../glossary/people/m/a.htm#marx">Marx</a>'
     assert static_body(ours) == ours
     assert static_body(mia).startswith('<span class="link" data-href="../../glossary/people/m/a.htm#marx"')
+
+
+def test_linking_refreshes_the_search_entity_facet(tmp_path) -> None:
+    db = str(tmp_path / "s.db")
+    assert _run("ingest", str(LABOR_ACTION), "-a", db, "-q").exit_code == 0
+    assert _run("glossary", "import", "--starter", "--link", "-a", db).exit_code == 0
+    r = _run("search", 'entity:"Leon Trotsky"', "-a", db, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["total"] == 1

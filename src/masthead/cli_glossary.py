@@ -292,7 +292,7 @@ def import_entries(
         counts = store.save_entries(entries)
         out.print(f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged", markup=False)
         if link:
-            _link(store)
+            _link(store, archive)
     except StoreError as exc:
         raise _store_error(exc) from None
     finally:
@@ -330,7 +330,7 @@ def export_entries(
     err.print(f"{len(entries)} entries written to {out_path}", markup=False)
 
 
-def _link(store) -> None:  # noqa: ANN001
+def _link(store, archive: str) -> None:  # noqa: ANN001
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from masthead.glossary.archive import link_archive
@@ -339,11 +339,30 @@ def _link(store) -> None:  # noqa: ANN001
         task = bar.add_task("", total=None)
         report = link_archive(store, progress=lambda done, total: bar.update(task, completed=done, total=total))
     out.print(report.summary(), markup=False)
+    _refresh_search(store, archive)
+
+
+def _refresh_search(store, archive: str) -> None:  # noqa: ANN001
+    """Rebuild the archive's search index, if it has one, so that its entity facet follows the links."""
+    from masthead.search import SearchIndex, SearchIndexError
+    from masthead.search.sync import index_path_for, reindex
+
+    path = index_path_for(archive)
+    if not os.path.isdir(path):
+        return
+    try:
+        with SearchIndex.open(path, reset=True) as ix, err.status("rebuilding the search index (entity facet)"):
+            reindex(store, ix)
+    except SearchIndexError as exc:
+        err.print(f"masthead: warning: search index not updated ({exc}); run: masthead reindex", markup=False)
 
 
 @glossary_app.command("link")
 def link_command(archive: ArchiveOpt = "masthead.db") -> None:
     """Find every glossary entry's names in every article again (run after the glossary changes).
+
+    The search index, if the archive has one, is rebuilt too, so that `entity:` searches and the
+    entity facet follow the new links.
 
     Example: masthead glossary link --archive archive.db
     """
@@ -351,7 +370,7 @@ def link_command(archive: ArchiveOpt = "masthead.db") -> None:
 
     store = open_archive(archive)
     try:
-        _link(store)
+        _link(store, archive)
     except StoreError as exc:
         raise _store_error(exc) from None
     finally:

@@ -256,6 +256,22 @@ class GlossaryMixin:
             ).fetchall()
         return [Mention(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6]))) for r in rows]
 
+    def entity_names(self, doc_id: str | None = None) -> dict[str, list[str]]:
+        """``document id -> names of the accepted entries its current revision mentions`` (one document,
+        or every document), for the search index's ``entity`` field and facet."""
+        sql = """SELECT DISTINCT m.document_id, e.name FROM mentions m
+            JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
+            JOIN entries e ON e.id = m.entry_id WHERE e.status = 'accepted'"""
+        params: tuple[str, ...] = ()
+        if doc_id is not None:
+            sql += " AND m.document_id = ?"
+            params = (doc_id,)
+        out: dict[str, list[str]] = {}
+        with self._reading() as conn:  # type: ignore[attr-defined]
+            for d, name in conn.execute(sql + " ORDER BY m.document_id, e.name", params):
+                out.setdefault(d, []).append(name)
+        return out
+
     def mentions_of(self, entry_id: str) -> list[tuple[DocumentSummary, list[Mention]]]:
         """Every current document that mentions an entry, in date order, with its mentions."""
         with self._reading() as conn:  # type: ignore[attr-defined]
