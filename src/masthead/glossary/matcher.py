@@ -222,9 +222,18 @@ class Matcher:
         mention over the given names; drop it when none does (another person of that name)."""
         out = []
         prev_end = 0
+        firsts = self._firsts
         for start, end, cands in raw:
-            firsts = self._firsts
-            if " " in folded[start:end] or not all(c in firsts or self.entries[c].type == "person" for c, _ in cands):
+            # Fast path: most names follow a lowercase word or punctuation, not a capital or an initial.
+            before = text[start - 2] if start >= 2 and text[start - 1] == " " else ""
+            if not (before.isalpha() or before == ".") or " " in folded[start:end]:
+                out.append((start, end, cands))
+                prev_end = end
+                continue
+            word_start = text.rfind(" ", 0, start - 1) + 1
+            if not text[word_start : word_start + 1].isupper() or not all(
+                c in firsts or self.entries[c].type == "person" for c, _ in cands
+            ):
                 out.append((start, end, cands))
                 prev_end = end
                 continue
@@ -258,13 +267,17 @@ class Matcher:
         context = {cands[0][0] for _s, _e, cands in raw if len(cands) == 1}
         entries = self.entries
         out: list[Mention] = []
+        single: dict[tuple[str, float], tuple[str, float]] = {}  # (entry, base) -> (type, confidence)
         for start, end, cands in raw:
             if len(cands) == 1:
-                eid, base = cands[0]
-                e = entries[eid]
-                factor = _date_factor(e, year)  # named before it existed: less sure; after its end: as sure
-                conf = base if factor >= 0.4 else base * (0.5 + 0.5 * factor)
-                out.append(Mention(start, end, text[start:end], eid, e.type, round(conf, 3)))
+                known = single.get(cands[0])
+                if known is None:
+                    eid, base = cands[0]
+                    e = entries[eid]
+                    factor = _date_factor(e, year)  # named before it existed: less sure; after its end: as sure
+                    conf = base if factor >= 0.4 else base * (0.5 + 0.5 * factor)
+                    known = single[cands[0]] = (e.type, round(conf, 3))
+                out.append(Mention(start, end, text[start:end], cands[0][0], known[0], known[1]))
                 continue
             scored = []
             for eid, base in cands:
