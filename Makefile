@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 ## Build the archive from the bundled example corpus and serve it on http://$(HOST):$(PORT)
 demo: venv
 	$(BIN)/masthead ingest examples/corpus --archive $(ARCHIVE) || echo "Some files could not be read (reasons above); serving the rest."
+	$(BIN)/masthead glossary import --starter --link --archive $(ARCHIVE)
 	$(BIN)/masthead serve --archive $(ARCHIVE) --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (lint included)
@@ -40,6 +41,7 @@ bench: venv
 	$(BIN)/python bench/search_eval.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/entities_eval.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache

@@ -396,11 +396,13 @@ def serve(
 
 
 def _register_publishing() -> None:
+    from masthead.cli_glossary import register as register_glossary
     from masthead.cli_publish import register
     from masthead.cli_review import register as register_review
 
     register(app)
     register_review(app)
+    register_glossary(app)
 
 
 _register_publishing()

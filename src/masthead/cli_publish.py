@@ -96,6 +96,7 @@ def export_command(
     Example: masthead export --query '"third camp" year:1946..1950' --format epub --out third-camp.epub
     """
     from masthead.export import FORMATS, ExportError, export
+    from masthead.glossary.archive import tei_mentions
 
     spec = FORMATS.get(fmt)
     if spec is None:
@@ -115,7 +116,8 @@ def export_command(
         try:
             if spec.many or len(docs) == 1:
                 revisions = store.revisions(docs[0].id) if len(docs) == 1 else ()
-                body = export(docs, fmt, base_url=base_url, revisions=revisions, title=title)
+                tei = tei_mentions(store, docs[0], base_url) if fmt == "tei" else None
+                body = export(docs, fmt, base_url=base_url, revisions=revisions, title=title, mentions=tei)
                 if out_path is None:
                     assert isinstance(body, str)
                     typer.echo(body, nl=not body.endswith("\n"))
@@ -128,7 +130,8 @@ def export_command(
             if out_path is None:
                 raise fail(f"{fmt} holds one document per file: give a folder to write them into with --out")
             for doc in docs:
-                body = export(doc, fmt, base_url=base_url, revisions=store.revisions(doc.id))
+                tei = tei_mentions(store, doc, base_url) if fmt == "tei" else None
+                body = export(doc, fmt, base_url=base_url, revisions=store.revisions(doc.id), mentions=tei)
                 assert isinstance(body, str)
                 target = out_path.joinpath(*_safe_parts(doc.id)).with_name(_safe_parts(doc.id)[-1] + spec.extension)
                 target.parent.mkdir(parents=True, exist_ok=True)

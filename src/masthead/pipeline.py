@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from masthead import ingest
 from masthead.model import Document
@@ -118,6 +118,7 @@ def ingest_paths(
     author: str = "ingest",
     on_file: Callable[[FileOutcome], None] | None = None,
     proofreader: Proofreader | None = None,
+    linker: Callable[[Document], list[Any]] | None = None,
 ) -> IngestReport:
     """Run every file under ``paths`` through ingest -> structure -> store and report each outcome.
 
@@ -127,7 +128,10 @@ def ingest_paths(
 
     A document whose current revision an editor made (an accepted finding, a revert) is left as it is
     when its source file is unchanged, so a re-ingest never undoes corrections; when the source file
-    did change, the new text is stored with a warning naming the revisions to compare."""
+    did change, the new text is stored with a warning naming the revisions to compare.
+
+    With a ``linker`` (``masthead.glossary.archive.make_linker(store)``) each new or changed document's
+    glossary mentions are found and stored too; a linker failure is a warning as well."""
     report = IngestReport()
 
     def record(outcome: FileOutcome) -> None:
@@ -143,7 +147,7 @@ def ingest_paths(
             record(FileOutcome(path=exc.path, status="failed", error=str(exc)))
     batch = getattr(store, "batch", None)  # group commit where the backend offers it
     with batch() if batch else contextlib.nullcontext():
-        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record, proofreader=proofreader)
+        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record, proofreader=proofreader, linker=linker)
     return report
 
 
@@ -156,6 +160,7 @@ def _store_all(
     author: str,
     record: Callable[[FileOutcome], None],
     proofreader: Proofreader | None = None,
+    linker: Callable[[Document], list[Any]] | None = None,
 ) -> None:
     for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
         if parsed is None:
@@ -187,6 +192,8 @@ def _store_all(
                     outcome.warnings = [*outcome.warnings, Diagnostic(note)]
                 if proofreader is not None and result.status != "unchanged":
                     _proofread(store, doc, result.revision, proofreader, outcome)
+                if linker is not None and result.status != "unchanged":
+                    _link(store, linker, doc, result.revision, outcome)
         record(outcome)
 
 
@@ -203,3 +210,14 @@ def _proofread(store: Store, doc: Document, revision: int, proofreader: Proofrea
         outcome.findings = store.replace_findings(doc.id, revision, found)
     except Exception as exc:  # the document is stored; its findings wait for the next proofreading
         outcome.warnings = [*outcome.warnings, Diagnostic(f"not proofread: {type(exc).__name__}: {exc}")]
+
+
+def _link(
+    store: Store, linker: Callable[[Document], list[Any]], doc: Document, revision: int, outcome: FileOutcome
+) -> None:
+    """Store a saved document's glossary mentions; a failure is a warning (the document is stored;
+    ``masthead glossary link`` retries)."""
+    try:
+        store.replace_mentions(doc.id, revision, linker(doc))
+    except Exception as exc:  # linking must not turn a stored document into a failed file
+        outcome.warnings = [*outcome.warnings, Diagnostic(f"glossary mentions not stored: {exc}")]

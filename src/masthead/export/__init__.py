@@ -63,11 +63,13 @@ def export(
     revisions: Sequence[Any] = (),
     title: str | None = None,
     publisher: str = "Masthead archive",
+    mentions: Any = None,
 ) -> bytes | str:
     """``doc_or_docs`` in format ``fmt`` (a key of :data:`FORMATS`): ``bytes`` for EPUB, else ``str``.
 
     ``base_url`` (the site's address) adds article URLs to citations and TEI; ``revisions`` (from
-    ``store.revisions(id)``) fill the TEI revision history; ``title`` names an EPUB of several documents.
+    ``store.revisions(id)``) fill the TEI revision history; ``title`` names an EPUB of several documents;
+    ``mentions`` is TEI's glossary hook (``masthead.glossary.archive.tei_mentions``).
     """
     spec = FORMATS.get(fmt)
     if spec is None:
@@ -82,7 +84,8 @@ def export(
         from masthead.export.cite import article_url
         from masthead.export.tei import to_tei
 
-        return to_tei(doc, revisions=revisions, url=article_url(doc, base_url), publisher=publisher)
+        url = article_url(doc, base_url)
+        return to_tei(doc, revisions=revisions, url=url, publisher=publisher, mentions=mentions)
     if fmt == "epub":
         from masthead.export.epub import to_epub
 

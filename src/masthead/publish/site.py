@@ -36,6 +36,7 @@ from masthead.render.html import article_body
 from masthead.store import Store
 from masthead.store.catalogue import now_utc
 from masthead.web.app import STATIC, TEMPLATES, Pages
+from masthead.web.glossary_routes import article_with_mentions, static_glossary_pages
 from masthead.web.urls import Urls
 
 MANIFEST = ".masthead-build.json"
@@ -131,6 +132,8 @@ def build_site(
     report.unchanged = len(plan.pages) - len(todo)
     t1 = time.perf_counter()
     _render_pages(store, out, plan, todo, title, report, progress)
+    for path, html in static_glossary_pages(store, Pages(store, title=title, search_enabled=True, static_site=True)):
+        write_atomic(out / path, html)  # the glossary: rewritten on every build (a few hundred small pages)
     report.render_seconds = time.perf_counter() - t1
 
     for path in sorted(every_old - set(plan.pages)):
@@ -247,9 +250,11 @@ def _render_all(
         if spec is None:
             continue
         ctx = plan.articles[doc.id]
-        html = pages_at(spec.path).article_page(
+        page = pages_at(spec.path)
+        linked = article_with_mentions(store, doc, ctx.summary.revision, page.urls)  # glossary links
+        html = page.article_page(
             doc,
-            body=static_body(article_body(doc)),
+            body=static_body(article_body(linked)),
             periodical=ctx.periodical,
             issue=ctx.issue,
             writers=list(ctx.writers),
@@ -260,14 +265,14 @@ def _render_all(
 
 
 _ANCHOR = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
-_KEEP = re.compile(r"(?i)^(?:https?:|mailto:|#)")
+_KEEP = re.compile(r"(?i)^(?:https?:|mailto:|#|(?:\.\./)*glossary/[a-z0-9-]+/index\.html$)")
 
 
 def static_body(html: str) -> str:
     """An article body with the transcription's relative links (to pages of the site it was transcribed
     from, such as MIA's ``../../1867-c1/ch15.htm``, which do not exist in this archive) written as
     ``<span class="link" data-href>``: the target is kept, but no link leads nowhere. Web links,
-    ``mailto:`` and in-page ``#`` links are kept as links."""
+    ``mailto:``, in-page ``#`` links and links to the site's own glossary pages are kept as links."""
 
     def fix(m: re.Match[str]) -> str:
         if _KEEP.match(m.group(1)):

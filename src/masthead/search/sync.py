@@ -66,7 +66,7 @@ def sync(store: Store, index: SearchIndex, *, batch: int = 500, prune: bool = Tr
             if doc is None:
                 index.delete(doc_id)
             else:
-                index.add(doc)
+                index.add(doc, entities=_entities(store, doc.id).get(doc.id, ()))
                 upserts.append(doc)
         index.commit()
         _sync_vectors(index, upserts, [i for i in latest if i not in {d.id for d in upserts}])
@@ -76,6 +76,12 @@ def sync(store: Store, index: SearchIndex, *, batch: int = 500, prune: bool = Tr
     if prune and seq:
         store.prune_changes(seq)
     return touched
+
+
+def _entities(store: Store, doc_id: str | None = None) -> dict[str, list[str]]:
+    """Glossary entry names per document for the ``entity`` field (none for a store without a glossary)."""
+    names = getattr(store, "entity_names", None)
+    return names(doc_id) if names is not None else {}
 
 
 def reindex(store: Store, index: SearchIndex) -> int:
@@ -92,7 +98,7 @@ def reindex(store: Store, index: SearchIndex) -> int:
             count += 1
             yield doc
 
-    index.rebuild(docs())
+    index.rebuild(docs(), entities=_entities(store))
     _rebuild_vectors(store, index)
     _write_state(index, seq)
     return count

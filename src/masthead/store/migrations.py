@@ -17,6 +17,8 @@ Version history:
 4. review: ``findings`` (the proofreader's open suspicions per document, with their status),
    ``decisions`` (every accept / reject an editor made: an append-only log, never deleted, which is how
    a rejected span is never flagged again), ``editors`` (local accounts) and ``editor_sessions``.
+5. (glossary) ``entries`` (people, organisations ... with status accepted / proposed / rejected /
+   merged) and ``mentions`` (where each entry is named in a document revision).
 """
 
 from __future__ import annotations
@@ -156,7 +158,42 @@ _V4_REVIEW = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW]
+_V5_GLOSSARY = [
+    """CREATE TABLE entries (
+        id          TEXT PRIMARY KEY,
+        type        TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        aliases     TEXT NOT NULL DEFAULT '[]',
+        date_from   INTEGER,
+        date_to     INTEGER,
+        description TEXT NOT NULL DEFAULT '',
+        links       TEXT NOT NULL DEFAULT '[]',
+        sources     TEXT NOT NULL DEFAULT '[]',
+        related     TEXT NOT NULL DEFAULT '[]',
+        status      TEXT NOT NULL DEFAULT 'accepted'
+                    CHECK (status IN ('accepted', 'proposed', 'rejected', 'merged')),
+        merged_into TEXT,
+        evidence    TEXT NOT NULL DEFAULT '{}',
+        created     TEXT NOT NULL,
+        updated     TEXT NOT NULL
+    )""",
+    "CREATE INDEX entries_by_status ON entries (status, type, name)",
+    # One row per mention in the revision it was found in; a document's deletion takes its mentions.
+    """CREATE TABLE mentions (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        revision    INTEGER NOT NULL,
+        span_start  INTEGER NOT NULL,
+        span_end    INTEGER NOT NULL,
+        surface     TEXT NOT NULL,
+        entry_id    TEXT NOT NULL REFERENCES entries(id),
+        confidence  REAL NOT NULL,
+        alternatives TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (document_id, span_start)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX mentions_by_entry ON mentions (entry_id, document_id)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW, _V5_GLOSSARY]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 LATEST = len(MIGRATIONS)
@@ -170,6 +207,8 @@ _OUR_TABLES = {
     "document_writers",
     "revisions",
     "changes",
+    "entries",
+    "mentions",
     "sqlite_sequence",
     "findings",
     "decisions",

@@ -43,6 +43,7 @@ from masthead.store.catalogue import (
     summary_row,
 )
 from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
+from masthead.store.glossary import GlossaryMixin
 from masthead.store.migrations import migrate, user_version
 from masthead.store.review import ReviewMixin
 
@@ -94,7 +95,7 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
     AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"""
 
 
-class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin):
+class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, GlossaryMixin):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
     Opening creates the file if needed and applies pending schema migrations. Raises

@@ -31,6 +31,7 @@ from masthead.render.html import article_body
 from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
 from masthead.store.catalogue import catalogue_slug, format_date, issue_label
+from masthead.web.glossary_routes import add_glossary_routes, article_with_mentions
 from masthead.web.publish_routes import add_publish_routes
 from masthead.web.review_routes import add_review_routes
 from masthead.web.search import (
@@ -306,7 +307,7 @@ class Pages:
         :meth:`article` finds in the store; a static-site builder that knows it already passes it in).
         ``body`` is the article's HTML when the caller has adapted it (else :func:`article_body`)."""
         latest = max((r.number for r in revisions), default=revision)
-        html = article_body(doc) if body is None else body
+        html = article_body(article_with_mentions(self.store, doc, revision, self.urls)) if body is None else body
         return self.render(
             "article.html",
             doc=doc,
@@ -430,6 +431,7 @@ def create_app(
     app.state.search = service
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(_HeadAsGet)
+    add_glossary_routes(app, store, urls, pages)
 
     def html(page: str, status_code: int = 200) -> HTMLResponse:
         return HTMLResponse(page, status_code=status_code, headers={"Content-Security-Policy": csp})

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from masthead.export import FORMATS, export
 from masthead.export.cite import render_citation
 from masthead.export.oai import OAIConfig, respond
+from masthead.glossary.archive import tei_mentions
 from masthead.model import Document
 from masthead.store import Store
 from masthead.web.urls import Urls
@@ -119,7 +120,8 @@ def add_publish_routes(app: FastAPI, store: Store, urls: Urls, *, pages: Pages |
         doc = store.get(doc_id)
         if doc is None:
             return JSONResponse({"detail": f"no document with id {doc_id!r}", "status": 404}, 404)
-        body = export(doc, fmt, base_url=base(request), revisions=store.revisions(doc_id))
+        tei = tei_mentions(store, doc, base(request)) if fmt == "tei" else None
+        body = export(doc, fmt, base_url=base(request), revisions=store.revisions(doc_id), mentions=tei)
         spec = FORMATS[fmt]
         ending = next(e for e, f in EXTENSIONS.items() if f == fmt)
         name = doc_id.strip("/").replace("/", "_") + ending

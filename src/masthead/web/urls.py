@@ -114,6 +114,13 @@ class Urls:
     def history(self, doc_id: str) -> str:
         """An article's revisions and the changes between them (the web app only)."""
         return self._page(f"history/{_id(doc_id)}")
+    def glossary(self) -> str:
+        """The glossary: every entry by type, A to Z."""
+        return self._page("glossary")
+
+    def entry(self, entry_id: str) -> str:
+        """A glossary entry's page: what it is and every article naming it."""
+        return self._page(f"glossary/{_seg(entry_id)}")
 
     def search(self) -> str:
         """The search page (its form adds the query)."""
@@ -139,6 +146,14 @@ class Urls:
     def api_writers(self) -> str:
         """The JSON list of writers."""
         return self._json("api/writers")
+
+    def api_entries(self) -> str:
+        """The JSON list of glossary entries."""
+        return self._json("api/entries")
+
+    def api_entry(self, entry_id: str) -> str:
+        """One glossary entry as JSON, with its mentions."""
+        return self._json(f"api/entries/{_seg(entry_id)}")
 
     def api_search(self) -> str:
         """The JSON search endpoint."""
