@@ -147,7 +147,16 @@ def ingest_paths(
             record(FileOutcome(path=exc.path, status="failed", error=str(exc)))
     batch = getattr(store, "batch", None)  # group commit where the backend offers it
     with batch() if batch else contextlib.nullcontext():
-        _store_all(store, files, max_bytes=max_bytes, jobs=jobs, author=author, record=record, proofreader=proofreader, linker=linker)
+        _store_all(
+            store,
+            files,
+            max_bytes=max_bytes,
+            jobs=jobs,
+            author=author,
+            record=record,
+            proofreader=proofreader,
+            linker=linker,
+        )
     return report
 
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from masthead.model import Document
 
 if TYPE_CHECKING:
+    from masthead.glossary.entries import Entry, Mention
     from masthead.proofread.findings import Finding
     from masthead.store.accounts import EditorAccount, EditorSession
-    from masthead.glossary.entries import Entry, Mention
     from masthead.store.changes import Change
     from masthead.store.review import Decision, QueueEntry, StoredFinding
 

@@ -114,6 +114,7 @@ class Urls:
     def history(self, doc_id: str) -> str:
         """An article's revisions and the changes between them (the web app only)."""
         return self._page(f"history/{_id(doc_id)}")
+
     def glossary(self) -> str:
         """The glossary: every entry by type, A to Z."""
         return self._page("glossary")
