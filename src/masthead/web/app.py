@@ -30,7 +30,7 @@ from masthead.model import Document
 from masthead.render.html import article_body
 from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
-from masthead.store.catalogue import catalogue_slug, format_date, issue_label
+from masthead.store.catalogue import format_date, issue_label
 from masthead.web.publish_routes import add_publish_routes
 from masthead.web.search import (
     RelatedArticle,
@@ -264,17 +264,11 @@ class Pages:
         revisions = self.store.revisions(doc_id)
         latest = max((r.number for r in revisions), default=1)
         shown = revision if revision is not None else latest
-        periodical = None
-        issue = None
-        if doc.source.periodical and doc.source.periodical.strip():
-            periodical = self.store.periodical(catalogue_slug(doc.source.periodical.strip()))
-        if periodical is not None:
-            # Undated documents sit in the periodical's "Undated" issue, which no year filter finds.
-            for candidate in self.store.issues(periodical.slug, year=doc.source.year):
-                if any(d.id == doc_id for d in candidate.documents):
-                    issue = candidate
-                    break
-        writers = [(name, self.store.writer(catalogue_slug(name.strip()))) for name in doc.writers if name.strip()]
+        # The catalogue files a document under its periodical and writers through title variants,
+        # aliases and splits: ask it, rather than slugging the names the document gives.
+        issue = self.store.issue_for_document(doc_id)
+        periodical = self.store.periodical(issue.periodical_slug) if issue is not None else None
+        writers = self.store.writer_links(doc_id, doc.writers)
         return self.article_page(
             doc,
             periodical=periodical,

@@ -1,0 +1,706 @@
+"""Calendar checks: learn each periodical's rhythm from its issues, and report what does not fit.
+
+:func:`learn_rhythm` infers, from a periodical's ``(volume, number, date)`` issues, how often it
+came out (weekly on a weekday, fortnightly, semi-monthly, monthly, every two months, quarterly, or
+irregularly), whether numbers restart with each volume or run on, and how long a volume lasts. It
+uses medians and majorities, so a few wrong issues do not mislead it.
+
+:func:`check_periodical` then reports, as :class:`CheckFinding` objects:
+
+- ``number-date``: an issue whose number does not fit its date, judged against the issues around it
+  ("Vol. 12 No. 10 dated 8 March 1948 implies weekly issues on Mondays; No. 11 dated 8 March 1948
+  clashes with No. 10");
+- ``volume``: an issue whose volume does not fit its date (volumes roll over once a year, say);
+- ``duplicate-number``: two issues claiming the same volume and number;
+- ``weekday``: a weekly issue dated on another day than the periodical's day;
+- ``gap``: the issues of a run that the archive lacks (severity ``info``).
+
+:func:`check_dates` compares each document's date line with its citation's date (``date-line``).
+Each step sorts once, so the whole check is O(n log n) over n issues: 100,000 issues take seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from statistics import median
+
+from masthead.citation import CitationError, find_date
+from masthead.citation import format_date as _format_date
+
+__all__ = [
+    "CheckFinding",
+    "DocumentDates",
+    "IssueRecord",
+    "Rhythm",
+    "check_archive",
+    "check_dates",
+    "check_periodical",
+    "learn_rhythm",
+]
+
+SEVERITIES = ("info", "warning", "error")
+WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_SEASON_MONTH = {"winter": 1, "spring": 4, "summer": 7, "fall": 10, "autumn": 10}
+
+# frequency -> (issues a year, whether a position needs the day of the month)
+_FREQUENCIES: dict[str, tuple[float, bool]] = {
+    "weekly": (365.2425 / 7, True),
+    "fortnightly": (365.2425 / 14, True),
+    "semi-monthly": (24.0, True),
+    "monthly": (12.0, False),
+    "bi-monthly": (6.0, False),
+    "quarterly": (4.0, False),
+}
+TOLERANCE = 0.45
+"""How far (in issues) an issue's place on the calendar may stray from its neighbours' before it is
+reported: under half an issue, so ±3 days for a weekly, the same month for a monthly."""
+WINDOW = 3
+"""Issues on each side that an issue is judged against (robust to two wrong issues in seven)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord:
+    """One issue of a periodical as the catalogue has it: what the calendar check reads."""
+
+    periodical: str
+    volume: int | None
+    number: int | None
+    date: str | None
+    label: str = ""
+    documents: tuple[str, ...] = ()
+    season: str | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDates:
+    """A document's two dates: the citation's (``date``, ISO) and its own date line as written."""
+
+    document: str
+    periodical: str
+    issue: str
+    date: str | None
+    date_line: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckFinding:
+    """One thing the calendar or catalogue check found: ``kind`` (number-date, volume, duplicate-number,
+    weekday, gap, date-line), the periodical's slug, the issue's label, the documents concerned, a
+    sentence saying what is wrong and why, what was ``expected``, and ``severity`` (info, warning, error)."""
+
+    kind: str
+    periodical: str
+    issue: str
+    documents: tuple[str, ...]
+    message: str
+    expected: str | None = None
+    severity: str = "warning"
+
+    def to_dict(self) -> dict[str, object]:
+        """The finding as JSON-ready data."""
+        out = asdict(self)
+        out["documents"] = list(self.documents)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Rhythm:
+    """A periodical's learned rhythm. ``frequency`` is weekly, fortnightly, semi-monthly, monthly,
+    bi-monthly, quarterly, irregular, or unknown (too few dated issues); ``weekday`` (0 = Monday) for
+    weekly and fortnightly ones; ``numbering`` is ``per-volume`` (numbers restart each volume),
+    ``continuous``, ``single`` (one volume or none) or ``none`` (unnumbered); ``volume_issues`` is how
+    many issues a volume holds; ``volume_start`` the month in which volumes roll over."""
+
+    frequency: str
+    weekday: int | None = None
+    numbering: str = "none"
+    volume_issues: float | None = None
+    volume_start: str | None = None
+    issues: int = 0
+    split_day: float = 14.5
+
+    def describe(self) -> str:
+        """``"weekly issues on Mondays"``, ``"monthly issues"`` ...: how the messages name the rhythm."""
+        f = self.frequency
+        if f in ("weekly", "fortnightly"):
+            return f"{f} issues" + (f" on {WEEKDAYS[self.weekday]}" if self.weekday is not None else "")
+        if f == "bi-monthly":
+            return "issues every two months"
+        if f in ("irregular", "unknown"):
+            return f"{f} issues"
+        return f"{f} issues"
+
+    def summary(self) -> str:
+        """One line for a periodical page: rhythm, numbering and volume rollover."""
+        parts = [self.describe()]
+        if self.numbering == "per-volume":
+            parts.append("numbers restart with each volume")
+        elif self.numbering == "continuous":
+            parts.append("numbers run on across volumes")
+        if self.volume_issues and self.frequency in _FREQUENCIES:
+            per_year = _FREQUENCIES[self.frequency][0]
+            span = "a year" if abs(self.volume_issues - per_year) <= per_year * 0.1 else None
+            size = span or f"about {round(self.volume_issues)} issues"
+            parts.append(f"a volume lasts {size}" + (f", rolling over in {self.volume_start}" if self.volume_start else ""))
+        return "; ".join(parts)
+
+
+# -- dates and positions ------------------------------------------------------------------------------
+def _parse(date: str | None, season: str | None = None) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) from an ISO date at any precision; a season stands for its first month."""
+    if not date:
+        return None
+    parts = date.split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else None
+        d = int(parts[2]) if len(parts) > 2 else None
+    except ValueError:
+        return None
+    if m is None and season:
+        m = _SEASON_MONTH.get(season.split("-")[0].strip().lower())
+    return y, m, d
+
+
+def _ordinal(ymd: tuple[int, int | None, int | None]) -> int | None:
+    y, m, d = ymd
+    if m is None or d is None:
+        return None
+    try:
+        return _dt.date(y, m, d).toordinal()
+    except ValueError:
+        return None
+
+
+def _position(ymd: tuple[int, int | None, int | None] | None, rhythm: Rhythm) -> float | None:
+    """Where an issue sits on the calendar, counted in issues of this rhythm (None when its date is
+    not precise enough: a weekly needs the day, a monthly the month)."""
+    if ymd is None or rhythm.frequency not in _FREQUENCIES:
+        return None
+    y, m, d = ymd
+    if m is None:
+        return None
+    months = y * 12 + m - 1
+    f = rhythm.frequency
+    if f in ("weekly", "fortnightly"):
+        o = _ordinal(ymd)
+        return None if o is None else o / (7 if f == "weekly" else 14)
+    if f == "semi-monthly":
+        return None if d is None else months * 2 + (1 if d > rhythm.split_day else 0)
+    return months / {"monthly": 1, "bi-monthly": 2, "quarterly": 3}[f]
+
+
+def _date_at(pos: float, rhythm: Rhythm, days: dict[int, int]) -> str:
+    """The date (as ETOL writes it) of calendar position ``pos`` under ``rhythm``."""
+    f = rhythm.frequency
+    if f in ("weekly", "fortnightly"):
+        o = round(pos * (7 if f == "weekly" else 14))
+        if rhythm.weekday is not None:
+            shift = (rhythm.weekday - _dt.date.fromordinal(o).weekday()) % 7
+            o += shift - 7 if shift > 3 else shift
+        return _format_date(_dt.date.fromordinal(o).isoformat())
+    if f == "semi-monthly":
+        p = round(pos)
+        months, half = divmod(p, 2)
+        y, m = divmod(months, 12)
+        return _format_date(f"{y:04d}-{m + 1:02d}-{days.get(half, 1 if half == 0 else 15):02d}")
+    months = round(pos * {"monthly": 1, "bi-monthly": 2, "quarterly": 3}[f])
+    y, m = divmod(months, 12)
+    return _format_date(f"{y:04d}-{m + 1:02d}")
+
+
+def _classify(step_days: float) -> str:
+    if step_days <= 10:
+        return "weekly"
+    if step_days <= 14.6:
+        return "fortnightly"
+    if step_days <= 21:
+        return "semi-monthly"
+    if step_days <= 45:
+        return "monthly"
+    if step_days <= 75:
+        return "bi-monthly"
+    if step_days <= 135:
+        return "quarterly"
+    return "irregular"
+
+
+def _approx_days(ymd: tuple[int, int | None, int | None]) -> float | None:
+    y, m, d = ymd
+    if m is None:
+        return None
+    return y * 365.2425 + (m - 1) * 30.436875 + ((d or 1) - 1)
+
+
+# -- learning -----------------------------------------------------------------------------------------
+def learn_rhythm(issues: Sequence[IssueRecord]) -> Rhythm:
+    """The rhythm of one periodical's issues (see :class:`Rhythm`); ``unknown`` with under two dated
+    issues. Intervals are medians over consecutive numbered issues (or, for an unnumbered periodical,
+    the lower quartile of the gaps between dates), so stray issues and missing runs do not skew it."""
+    dated = [(i, ymd) for i in issues if (ymd := _parse(i.date, i.season)) is not None and ymd[1] is not None]
+    if len(dated) < 2:
+        return Rhythm("unknown", issues=len(issues))
+    numbered = [(i, ymd) for i, ymd in dated if i.number is not None]
+    steps: list[float] = []
+    by_volume: dict[int | None, list[tuple[IssueRecord, tuple[int, int | None, int | None]]]] = defaultdict(list)
+    for i, ymd in numbered:
+        by_volume[i.volume].append((i, ymd))
+    for group in by_volume.values():
+        group.sort(key=lambda t: t[0].number or 0)
+        for (a, ya), (b, yb) in zip(group, group[1:], strict=False):
+            da, db = _approx_days(ya), _approx_days(yb)
+            if da is not None and db is not None and b.number != a.number and db > da:
+                steps.append((db - da) / ((b.number or 0) - (a.number or 0)))
+    numbering = "none"
+    if steps:
+        volumes = sorted(v for v in by_volume if v is not None)
+        numbering = "single" if len(volumes) <= 1 else _numbering(by_volume, volumes)
+        step = median(steps)
+    else:
+        days = sorted({d for _, ymd in dated if (d := _approx_days(ymd)) is not None})
+        gaps = sorted(b - a for a, b in zip(days, days[1:], strict=False) if b > a)
+        if not gaps:
+            return Rhythm("unknown", issues=len(issues))
+        step = gaps[len(gaps) // 4]
+    frequency = _classify(step) if step > 0 else "irregular"
+    weekday = None
+    split_day = 14.5
+    if frequency in ("weekly", "fortnightly"):
+        wd = Counter(_dt.date(*ymd).weekday() for _, ymd in dated if ymd[2] is not None)  # type: ignore[misc]
+        if wd:
+            day, n = wd.most_common(1)[0]
+            weekday = day if n >= 0.6 * sum(wd.values()) else None
+    if frequency == "semi-monthly":
+        dom = Counter(ymd[2] for _, ymd in dated if ymd[2] is not None).most_common()
+        firsts = [d for d, _ in dom if d is not None]
+        if firsts:
+            other = next((d for d in firsts[1:] if abs(d - firsts[0]) >= 7), None)
+            if other is not None:
+                split_day = (firsts[0] + other) / 2
+    rhythm = Rhythm(frequency, weekday, numbering, issues=len(issues), split_day=split_day)
+    if numbering == "per-volume":
+        length, start = _volume_length(numbered, rhythm)
+        rhythm = Rhythm(frequency, weekday, numbering, length, start, len(issues), split_day)
+    return rhythm
+
+
+def _numbering(by_volume: dict[int | None, list], volumes: list[int]) -> str:  # type: ignore[type-arg]
+    """``per-volume`` when numbers restart from one volume to the next (most transitions), else
+    ``continuous``."""
+    restart = run_on = 0
+    for a, b in zip(volumes, volumes[1:], strict=False):
+        hi = max(i.number for i, _ in by_volume[a])
+        lo = min(i.number for i, _ in by_volume[b])
+        if lo <= hi:
+            restart += 1
+        else:
+            run_on += 1
+    return "per-volume" if restart >= run_on else "continuous"
+
+
+def _volume_length(numbered: list, rhythm: Rhythm) -> tuple[float | None, str | None]:  # type: ignore[type-arg]
+    """Issues per volume (from the starts of consecutive volumes; a year when under three volumes are
+    known) and the month in which volumes usually start."""
+    starts: dict[int, list[float]] = defaultdict(list)
+    for i, ymd in numbered:
+        pos = _position(ymd, rhythm)
+        if pos is not None and i.volume is not None:
+            starts[i.volume].append(pos - i.number)
+    if not starts:
+        return None, None
+    per_volume = sorted((v, median(s)) for v, s in starts.items())
+    diffs = [(b - a) / (vb - va) for (va, a), (vb, b) in zip(per_volume, per_volume[1:], strict=False) if b > a]
+    length = median(diffs) if len(diffs) >= 2 else _FREQUENCIES[rhythm.frequency][0]
+    months = Counter()
+    for _, s in per_volume:
+        words = _date_at(s + 1, rhythm, {}).split()
+        if len(words) >= 2:
+            months[words[-2]] += 1
+    month = months.most_common(1)[0][0] if months else None
+    return length, month if month and month.isalpha() else None
+
+
+# -- checking -----------------------------------------------------------------------------------------
+def _consensus(offsets: Sequence[float], tol: float = TOLERANCE, window: int = WINDOW) -> list[int]:
+    """For each offset, the index of the offset its neighbourhood (``window`` on each side) agrees on
+    most: the issue it is judged against. Ties go to the earlier issue."""
+    n = len(offsets)
+    out: list[int] = []
+    size = 2 * window + 1
+    for i in range(n):
+        lo = max(0, min(i - window, n - size))
+        hi = min(n, lo + size)
+        best, best_count = i, -1
+        oi = offsets[i]
+        own = sum(1 for q in offsets[lo:hi] if abs(q - oi) <= tol)
+        for j in range(lo, hi):
+            o = offsets[j]
+            c = own if j == i else sum(1 for q in offsets[lo:hi] if abs(q - o) <= tol)
+            if c > best_count or (c == best_count and j == i):
+                best, best_count = j, c
+        out.append(best)
+    return out
+
+
+def _vol_no(volume: int | None, number: int | None) -> str:
+    return " ".join(p for p in (f"Vol. {volume}" if volume is not None else "", f"No. {number}") if p)
+
+
+def _nos(volume: int | None, numbers: list[int]) -> str:
+    head = f"Vol. {volume} " if volume is not None else ""
+    if len(numbers) == 1:
+        return f"{head}No. {numbers[0]}"
+    return f"{head}Nos. {numbers[0]}–{numbers[-1]}"
+
+
+def _shown(i: IssueRecord) -> str:
+    return _format_date(i.date, i.season) if i.date else "undated"
+
+
+def check_periodical(issues: Sequence[IssueRecord], rhythm: Rhythm | None = None) -> tuple[Rhythm, list[CheckFinding]]:
+    """Learn (or take) a periodical's rhythm and report the issues that do not fit it, duplicate
+    numbers and the gaps in its runs. ``issues`` are one periodical's."""
+    rhythm = rhythm or learn_rhythm(issues)
+    findings: list[CheckFinding] = []
+    if not issues:
+        return rhythm, findings
+    slug = issues[0].periodical
+    findings += _duplicates(issues, slug)
+    placed: list[tuple[IssueRecord, float]] = []
+    days: dict[int, Counter[int]] = {0: Counter(), 1: Counter()}
+    for i in issues:
+        ymd = _parse(i.date, i.season)
+        pos = _position(ymd, rhythm)
+        if pos is not None:
+            placed.append((i, pos))
+            if rhythm.frequency == "semi-monthly" and ymd and ymd[2] is not None:
+                days[int(pos) % 2][ymd[2]] += 1
+    typical = {h: c.most_common(1)[0][0] for h, c in days.items() if c}
+    flagged: set[int] = set()
+    explained: set[tuple[int | None, int]] = set()
+    if rhythm.frequency in _FREQUENCIES and rhythm.numbering != "none":
+        findings += _number_checks(placed, rhythm, typical, slug, flagged, explained)
+    if rhythm.frequency in ("weekly", "fortnightly") and rhythm.weekday is not None:
+        findings += _weekday_checks(placed, rhythm, slug, flagged)
+    findings += _gaps(issues, placed, rhythm, typical, slug, explained)
+    return rhythm, findings
+
+
+def _duplicates(issues: Sequence[IssueRecord], slug: str) -> list[CheckFinding]:
+    groups: dict[tuple[int | None, int], list[IssueRecord]] = defaultdict(list)
+    for i in issues:
+        if i.number is not None:
+            groups[(i.volume, i.number)].append(i)
+    out = []
+    for (vol, no), same in sorted(groups.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1])):
+        if len(same) < 2:
+            continue
+        dates = ", ".join(_shown(i) for i in same)
+        docs = tuple(d for i in same for d in i.documents)
+        out.append(
+            CheckFinding(
+                "duplicate-number",
+                slug,
+                same[0].label or _vol_no(vol, no),
+                docs,
+                f"{_vol_no(vol, no)} is claimed by {len(same)} issues ({dates}); one number names one issue",
+                expected=f"one issue numbered {_vol_no(vol, no)}",
+                severity="error",
+            )
+        )
+    return out
+
+
+def _number_checks(
+    placed: list[tuple[IssueRecord, float]],
+    rhythm: Rhythm,
+    typical: dict[int, int],
+    slug: str,
+    flagged: set[int],
+    explained: set[tuple[int | None, int]],
+) -> list[CheckFinding]:
+    """Issues whose number (or volume) does not fit their date; ``explained`` collects the
+    ``(volume, number)`` each such issue was probably meant to carry, so that it is not also a gap."""
+    out: list[CheckFinding] = []
+    numbered = [(i, p) for i, p in placed if i.number is not None]
+    by_date: dict[str | None, list[IssueRecord]] = defaultdict(list)
+    for i, _ in numbered:
+        by_date[i.date].append(i)
+    if rhythm.numbering == "continuous":
+        groups = [sorted(numbered, key=lambda t: (t[0].number, t[1]))]
+    else:
+        per: dict[int | None, list[tuple[IssueRecord, float]]] = defaultdict(list)
+        for i, p in numbered:
+            per[i.volume].append((i, p))
+        groups = [sorted(g, key=lambda t: (t[0].number, t[1])) for _, g in sorted(per.items(), key=lambda kv: kv[0] or 0)]
+    vol_model = _volume_model(numbered, rhythm) if rhythm.numbering == "per-volume" else None
+    for group in groups:
+        offsets = [p - i.number for i, p in group]  # type: ignore[operator]
+        agree = _consensus(offsets)
+        for k, (i, p) in enumerate(group):
+            c_off = offsets[agree[k]]
+            if abs(offsets[k] - c_off) <= TOLERANCE:
+                continue
+            # judge against the nearest neighbour that agrees with the consensus
+            near = min(
+                (j for j in range(len(group)) if abs(offsets[j] - c_off) <= TOLERANCE),
+                key=lambda j: (abs(j - k), j),
+            )
+            ref, ref_off = group[near][0], offsets[near]
+            flagged.add(id(i))
+            finding, want = _misfit(i, p, ref, ref_off, rhythm, typical, slug, by_date, vol_model)
+            out.append(finding)
+            explained.add(want)
+    if vol_model is not None:
+        out += _volume_checks(numbered, rhythm, typical, slug, vol_model, flagged, explained)
+    return out
+
+
+def _volume_model(numbered: list[tuple[IssueRecord, float]], rhythm: Rhythm) -> tuple[float, float] | None:
+    """``(a, length)`` such that volume v's issue No. n sits at position ``a + length * v + n``."""
+    length = rhythm.volume_issues
+    vols = {i.volume for i, _ in numbered if i.volume is not None}
+    if not length or len(vols) < 2:
+        return None
+    a = median(p - i.number - length * i.volume for i, p in numbered if i.volume is not None)  # type: ignore[operator]
+    return a, length
+
+
+def _expected_for(
+    pos: float, vol_model: tuple[float, float] | None, ref: IssueRecord, ref_off: float
+) -> tuple[int | None, int]:
+    """The ``(volume, number)`` an issue at calendar position ``pos`` would carry."""
+    if vol_model is None:
+        return ref.volume, round(pos - ref_off)
+    a, length = vol_model
+    vol = int((pos - a - 0.5) // length)
+    return vol, max(1, round(pos - (a + length * vol)))
+
+
+def _misfit(
+    i: IssueRecord,
+    pos: float,
+    ref: IssueRecord,
+    ref_off: float,
+    rhythm: Rhythm,
+    typical: dict[int, int],
+    slug: str,
+    by_date: dict[str | None, list[IssueRecord]],
+    vol_model: tuple[float, float] | None,
+) -> tuple[CheckFinding, tuple[int | None, int]]:
+    """An issue whose number does not fit its date, judged against ``ref`` (a neighbour that fits)."""
+    ref_desc = f"{_vol_no(ref.volume, ref.number)} dated {_shown(ref)}"
+    want_date = _date_at(i.number + ref_off, rhythm, typical)  # type: ignore[operator]
+    want = _expected_for(pos, vol_model, ref, ref_off) if vol_model else (i.volume, round(pos - ref_off))
+    want_no = _vol_no(*want)
+    clash = [o for o in by_date.get(i.date, []) if o is not i and o.number != i.number]
+    if clash:
+        other = clash[0]
+        why = f"No. {i.number} dated {_shown(i)} clashes with No. {other.number}"
+    else:
+        why = f"No. {i.number} would be dated {want_date}, and an issue dated {_shown(i)} would be {want_no}"
+    finding = CheckFinding(
+        "number-date",
+        slug,
+        i.label or f"{_vol_no(i.volume, i.number)}, {_shown(i)}",
+        i.documents,
+        f"{ref_desc} implies {rhythm.describe()}; {why}",
+        expected=f"{want_no} for {_shown(i)}, or {want_date} for {_vol_no(i.volume, i.number)}",
+        severity="warning",
+    )
+    return finding, want
+
+
+def _volume_checks(
+    numbered: list[tuple[IssueRecord, float]],
+    rhythm: Rhythm,
+    typical: dict[int, int],
+    slug: str,
+    vol_model: tuple[float, float],
+    flagged: set[int],
+    explained: set[tuple[int | None, int]],
+) -> list[CheckFinding]:
+    a, length = vol_model
+    out = []
+    for i, p in numbered:
+        if id(i) in flagged or i.volume is None:
+            continue
+        resid = p - i.number - length * i.volume - a  # type: ignore[operator]
+        if abs(resid) <= max(length / 4, 2 * TOLERANCE):
+            continue
+        flagged.add(id(i))
+        explained.add(want_t := _expected_for(p, vol_model, i, 0.0))
+        want = _vol_no(*want_t)
+        start = _date_at(a + length * i.volume + 1, rhythm, typical)
+        out.append(
+            CheckFinding(
+                "volume",
+                slug,
+                i.label or f"{_vol_no(i.volume, i.number)}, {_shown(i)}",
+                i.documents,
+                f"{_vol_no(i.volume, i.number)} dated {_shown(i)} does not fit its volume: the archive's issues imply "
+                f"{rhythm.describe()} with about {round(length)} issues a volume, Vol. {i.volume} starting around "
+                f"{start}; an issue dated {_shown(i)} would be {want}",
+                expected=want,
+                severity="warning",
+            )
+        )
+    return out
+
+
+def _weekday_checks(
+    placed: list[tuple[IssueRecord, float]], rhythm: Rhythm, slug: str, flagged: set[int]
+) -> list[CheckFinding]:
+    out = []
+    for i, _ in placed:
+        if id(i) in flagged:
+            continue
+        ymd = _parse(i.date)
+        if ymd is None or ymd[2] is None:
+            continue
+        wd = _dt.date(*ymd).weekday()  # type: ignore[misc]
+        if wd == rhythm.weekday:
+            continue
+        out.append(
+            CheckFinding(
+                "weekday",
+                slug,
+                i.label or _shown(i),
+                i.documents,
+                f"dated {_shown(i)}, a {_DAY_NAMES[wd]}, but the archive's issues imply {rhythm.describe()}",
+                expected=f"a {_DAY_NAMES[rhythm.weekday or 0]}",
+                severity="warning",
+            )
+        )
+    return out
+
+
+def _gaps(
+    issues: Sequence[IssueRecord],
+    placed: list[tuple[IssueRecord, float]],
+    rhythm: Rhythm,
+    typical: dict[int, int],
+    slug: str,
+    explained: set[tuple[int | None, int]] = frozenset(),  # type: ignore[assignment]
+) -> list[CheckFinding]:
+    """The issues a run lacks: missing numbers between numbers the archive has (per volume, or across
+    volumes when numbering runs on), or, for an unnumbered periodical, missing calendar positions."""
+    out: list[CheckFinding] = []
+    if rhythm.numbering != "none":
+        per: dict[int | None, dict[int, IssueRecord]] = defaultdict(dict)
+        for i in issues:
+            if i.number is not None:
+                per[None if rhythm.numbering == "continuous" else i.volume].setdefault(i.number, i)
+        for vol in sorted(per, key=lambda v: v or 0):
+            numbers = sorted(per[vol])
+            for a, b in zip(numbers, numbers[1:], strict=False):
+                missing = [n for n in range(a + 1, b) if (vol, n) not in explained]
+                for missing in _runs(missing):
+                    before, after = per[vol][a], per[vol][b]
+                    shown_vol = vol if rhythm.numbering != "continuous" else None
+                    out.append(
+                        CheckFinding(
+                            "gap",
+                            slug,
+                            _nos(shown_vol, missing),
+                            (),
+                            f"the archive lacks {_nos(shown_vol, missing)} ({len(missing)} "
+                            f"{'issue' if len(missing) == 1 else 'issues'}), between No. {a} ({_shown(before)}) "
+                            f"and No. {b} ({_shown(after)})",
+                            expected=_nos(shown_vol, missing),
+                            severity="info",
+                        )
+                    )
+        return out
+    if rhythm.frequency not in _FREQUENCIES:
+        return out
+    positions = sorted({round(p): i for i, p in placed}.items())
+    for (pa, ia), (pb, ib) in zip(positions, positions[1:], strict=False):
+        if pb - pa <= 1:
+            continue
+        dates = [_date_at(q, rhythm, typical) for q in range(pa + 1, min(pb, pa + 6))]
+        more = " …" if pb - pa - 1 > 5 else ""
+        n = pb - pa - 1
+        out.append(
+            CheckFinding(
+                "gap",
+                slug,
+                f"{_shown(ia)} – {_shown(ib)}",
+                (),
+                f"the archive lacks {n} {rhythm.frequency} {'issue' if n == 1 else 'issues'} between {_shown(ia)} "
+                f"and {_shown(ib)}",
+                expected=", ".join(dates) + more,
+                severity="info",
+            )
+        )
+    return out
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """Consecutive runs: [3, 4, 5, 9] -> [[3, 4, 5], [9]]."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
+def check_dates(docs: Iterable[DocumentDates], *, strict: bool = False) -> list[CheckFinding]:
+    """Documents whose date line disagrees with their citation's date ("(1898)" on an article the
+    citation dates 1 July 1899). A date line less precise than the citation ("(March 1948)" for 8 March
+    1948) agrees with it; with ``strict`` it is reported too, as ``info``."""
+    out = []
+    for d in docs:
+        if not d.date or not d.date_line:
+            continue
+        try:
+            found = find_date(d.date_line)
+        except CitationError:
+            found = None
+        if found is None:
+            continue
+        line, cited = found.date, d.date
+        n = min(len(line), len(cited))
+        if line[:n] != cited[:n]:
+            severity, why = "warning", "disagrees with"
+        elif strict and len(line) < len(cited):
+            severity, why = "info", "is less precise than"
+        else:
+            continue
+        out.append(
+            CheckFinding(
+                "date-line",
+                d.periodical,
+                d.issue,
+                (d.document,),
+                f"the date line “{d.date_line.strip()}” ({_format_date(line)}) {why} the citation's "
+                f"{_format_date(cited)}",
+                expected=_format_date(cited),
+                severity=severity,
+            )
+        )
+    return out
+
+
+def check_archive(
+    issues: Iterable[IssueRecord], docs: Iterable[DocumentDates] = (), *, strict_dates: bool = False
+) -> tuple[dict[str, Rhythm], list[CheckFinding]]:
+    """Every periodical's rhythm and the findings of the whole archive, periodical by periodical."""
+    by_periodical: dict[str, list[IssueRecord]] = defaultdict(list)
+    for i in issues:
+        by_periodical[i.periodical].append(i)
+    rhythms: dict[str, Rhythm] = {}
+    findings: list[CheckFinding] = []
+    for slug in sorted(by_periodical):
+        rhythm, found = check_periodical(by_periodical[slug])
+        rhythms[slug] = rhythm
+        findings += found
+    findings += check_dates(docs, strict=strict_dates)
+    return rhythms, findings
