@@ -402,6 +402,7 @@ def _register_publishing() -> None:
 
 
 _register_publishing()
+__import__("masthead.cli_catalogue").cli_catalogue.register(app)  # check, writers, periodicals
 
 
 def main() -> None:

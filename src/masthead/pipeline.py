@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from masthead import ingest
+from masthead.catalogue.writers import PathWriters, archive_folder
 from masthead.model import Document
 from masthead.readers import Diagnostic, Parsed, ReadError
 from masthead.store import Store
@@ -136,21 +137,38 @@ def _store_all(
     author: str,
     record: Callable[[FileOutcome], None],
 ) -> None:
+    # A document with no byline gets the writer its archive folder names (archive/padmore/... ->
+    # George Padmore), learnt from the bylines and index pages of the run and the writers stored.
+    by_folder = PathWriters(w.name for w in store.writers())
+    waiting: list[Parsed] = []
     for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
         if parsed is None:
-            outcome = FileOutcome(path=ingest.display_path(path), status="failed", error=error)
-        else:
-            doc = resolve_id(store, parsed.document)
-            try:
-                result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
-            except Exception as exc:  # the store rolled back; record and go on with the batch
-                outcome = FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
-            else:
-                outcome = FileOutcome(
-                    path=doc.provenance.path,
-                    status=result.status,
-                    id=result.id,
-                    revision=result.revision,
-                    warnings=parsed.warnings,
-                )
-        record(outcome)
+            record(FileOutcome(path=ingest.display_path(path), status="failed", error=error))
+            continue
+        by_folder.learn(parsed.document)
+        doc = parsed.document
+        if (
+            not doc.writers
+            and archive_folder(doc.provenance.path)
+            and by_folder.writer_for(doc.provenance.path) is None
+        ):
+            waiting.append(parsed)  # its folder's writer may be read later in the run
+            continue
+        record(_save(store, parsed, by_folder, author))
+    for parsed in waiting:
+        record(_save(store, parsed, by_folder, author))
+
+
+def _save(store: Store, parsed: Parsed, by_folder: PathWriters, author: str) -> FileOutcome:
+    doc = resolve_id(store, by_folder.fill(parsed.document))
+    try:
+        result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
+    except Exception as exc:  # the store rolled back; record and go on with the batch
+        return FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
+    return FileOutcome(
+        path=doc.provenance.path,
+        status=result.status,
+        id=result.id,
+        revision=result.revision,
+        warnings=parsed.warnings,
+    )

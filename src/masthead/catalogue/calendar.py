@@ -146,7 +146,9 @@ class Rhythm:
             per_year = _FREQUENCIES[self.frequency][0]
             span = "a year" if abs(self.volume_issues - per_year) <= per_year * 0.1 else None
             size = span or f"about {round(self.volume_issues)} issues"
-            parts.append(f"a volume lasts {size}" + (f", rolling over in {self.volume_start}" if self.volume_start else ""))
+            parts.append(
+                f"a volume lasts {size}" + (f", rolling over in {self.volume_start}" if self.volume_start else "")
+            )
         return "; ".join(parts)
 
 
@@ -437,7 +439,9 @@ def _number_checks(
         per: dict[int | None, list[tuple[IssueRecord, float]]] = defaultdict(list)
         for i, p in numbered:
             per[i.volume].append((i, p))
-        groups = [sorted(g, key=lambda t: (t[0].number, t[1])) for _, g in sorted(per.items(), key=lambda kv: kv[0] or 0)]
+        groups = [
+            sorted(g, key=lambda t: (t[0].number, t[1])) for _, g in sorted(per.items(), key=lambda kv: kv[0] or 0)
+        ]
     vol_model = _volume_model(numbered, rhythm) if rhythm.numbering == "per-volume" else None
     for group in groups:
         offsets = [p - i.number for i, p in group]  # type: ignore[operator]
@@ -599,8 +603,8 @@ def _gaps(
         for vol in sorted(per, key=lambda v: v or 0):
             numbers = sorted(per[vol])
             for a, b in zip(numbers, numbers[1:], strict=False):
-                missing = [n for n in range(a + 1, b) if (vol, n) not in explained]
-                for missing in _runs(missing):
+                lacking = [n for n in range(a + 1, b) if (vol, n) not in explained]
+                for missing in _runs(lacking):
                     before, after = per[vol][a], per[vol][b]
                     shown_vol = vol if rhythm.numbering != "continuous" else None
                     out.append(

@@ -26,10 +26,14 @@ from masthead.store.changes import record_change
 
 __all__ = ["CatalogueEditMixin"]
 
-_VARIANT = "SELECT periodical_slug, periodical_title FROM periodical_variants WHERE variant = ?"
+_VARIANT = "SELECT periodical_slug, periodical_title FROM periodical_variants WHERE variant = ? LIMIT 1"
 _ADD_VARIANT = """INSERT INTO periodical_variants (variant, title, periodical_slug, periodical_title)
-    VALUES (?, ?, ?, ?) ON CONFLICT (variant) DO NOTHING"""
+    VALUES (?, ?, ?, ?) ON CONFLICT (title) DO NOTHING"""
 _OVERRIDE = "SELECT writer_slug, writer_name FROM writer_overrides WHERE document_id = ? AND byline_slug = ?"
+_DOCS_OF_WRITER = "SELECT document_id FROM document_writers WHERE writer_slug = ?"
+_PRUNE_WRITER = (
+    "DELETE FROM writers WHERE slug = ? AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"
+)
 _ALIAS = "SELECT writer_slug, writer_name FROM writer_aliases WHERE alias_slug = ?"
 _UPSERT_WRITER = """INSERT INTO writers (slug, name) VALUES (?, ?)
     ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE name <> excluded.name"""
@@ -59,6 +63,7 @@ class CatalogueEditMixin:
         if found is not None:
             slug, shown = found
             conn.execute("INSERT INTO periodicals (slug, title) VALUES (?, ?) ON CONFLICT DO NOTHING", (slug, shown))
+            conn.execute(_ADD_VARIANT, (key, title, slug, shown))
             return str(slug)
         shown, place = display_title(title), split_place(title)[1]
         slug = catalogue_slug(title)  # an archive from before variants files the title under this slug
@@ -147,7 +152,9 @@ class CatalogueEditMixin:
         with self._writing() as conn:  # type: ignore[attr-defined]
             src_slug, src_name = self._writer_row(conn, src)
             dst_slug, dst_name = self._writer_row(conn, dst)
-            docs = [r[0] for r in conn.execute("SELECT document_id FROM document_writers WHERE writer_slug = ?", (src,))]
+            docs = [
+                r[0] for r in conn.execute("SELECT document_id FROM document_writers WHERE writer_slug = ?", (src,))
+            ]
             conn.execute(
                 """DELETE FROM document_writers WHERE writer_slug = ? AND document_id IN
                    (SELECT document_id FROM document_writers WHERE writer_slug = ?)""",
@@ -232,10 +239,7 @@ class CatalogueEditMixin:
                                writer_slug = excluded.writer_slug, writer_name = excluded.writer_name""",
                             (doc_id, catalogue_slug(byline), new_slug, new_name_stored),
                         )
-            conn.execute(
-                "DELETE FROM writers WHERE slug = ? AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)",
-                (slug, slug),
-            )
+            conn.execute(_PRUNE_WRITER, (slug, slug))
             self._touch(conn, dict.fromkeys(doc_ids), now_utc())
         return new_slug
 
@@ -284,9 +288,13 @@ class CatalogueEditMixin:
             old = conn.execute(_VARIANT, (key,)).fetchone()
             conn.execute(
                 """INSERT INTO periodical_variants (variant, title, periodical_slug, periodical_title)
-                   VALUES (?, ?, ?, ?) ON CONFLICT (variant) DO UPDATE SET title = excluded.title,
+                   VALUES (?, ?, ?, ?) ON CONFLICT (title) DO UPDATE SET variant = excluded.variant,
                    periodical_slug = excluded.periodical_slug, periodical_title = excluded.periodical_title""",
                 (key, title, slug, row[0]),
+            )
+            conn.execute(
+                "UPDATE periodical_variants SET periodical_slug = ?, periodical_title = ? WHERE variant = ?",
+                (slug, row[0], key),
             )
             src = old[0] if old and old[0] != slug else None
             if src is None and catalogue_slug(title) != slug:

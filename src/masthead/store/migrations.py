@@ -109,14 +109,15 @@ _V6_CATALOGUE = [
     # A periodical's place ("New York" from "Labor Action (New York)") and learned frequency.
     "ALTER TABLE periodicals ADD COLUMN place TEXT",
     "ALTER TABLE periodicals ADD COLUMN frequency TEXT",
-    # Title variants: the folded key of every title met (or declared by an editor) -> its periodical.
+    # Title variants: every title met (or declared by an editor), its folded key, and its periodical.
     # No foreign key: a variant outlives its periodical being pruned and brings it back on re-ingest.
     """CREATE TABLE periodical_variants (
-        variant          TEXT PRIMARY KEY,
-        title            TEXT NOT NULL,
+        title            TEXT PRIMARY KEY,
+        variant          TEXT NOT NULL,
         periodical_slug  TEXT NOT NULL,
         periodical_title TEXT NOT NULL
     )""",
+    "CREATE INDEX periodical_variants_by_key ON periodical_variants (variant)",
     "CREATE INDEX periodical_variants_by_slug ON periodical_variants (periodical_slug)",
     # Aliases and pen names: a byline's slug -> the writer it is filed under (merges write these).
     """CREATE TABLE writer_aliases (
