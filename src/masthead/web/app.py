@@ -31,6 +31,7 @@ from masthead.render.html import article_body
 from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
 from masthead.store.catalogue import format_date, issue_label
+from masthead.web.catalogue_routes import add_catalogue_routes
 from masthead.web.publish_routes import add_publish_routes
 from masthead.web.search import (
     RelatedArticle,
@@ -516,6 +517,7 @@ def create_app(
 
     add_search_routes(app, pages, service, html)
     add_publish_routes(app, store, urls, pages=pages)
+    add_catalogue_routes(app, store, urls, pages, html)
 
     # -- JSON API ---------------------------------------------------------------------------------------
     @app.get("/healthz", tags=["api"], summary="Health check with the number of documents")
@@ -589,7 +591,12 @@ def create_app(
             return json_404(f"no writer with slug {slug!r}")
         docs = sorted(store.list_documents(writer=slug), key=_date_key)
         return JSONResponse(
-            {**_plain(w), "url": urls.writer(slug), "documents": [_summary_json(d, urls) for d in docs]}
+            {
+                **_plain(w),
+                "aliases": store.writer_aliases(slug),
+                "url": urls.writer(slug),
+                "documents": [_summary_json(d, urls) for d in docs],
+            }
         )
 
     return app
