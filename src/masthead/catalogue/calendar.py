@@ -272,11 +272,12 @@ def learn_rhythm(issues: Sequence[IssueRecord]) -> Rhythm:
     frequency = _classify(step) if step > 0 else "irregular"
     weekday = None
     split_day = 14.5
-    if frequency in ("weekly", "fortnightly"):
-        wd = Counter(_dt.date(*ymd).weekday() for _, ymd in dated if ymd[2] is not None)  # type: ignore[misc]
-        if wd:
-            day, n = wd.most_common(1)[0]
-            weekday = day if n >= 0.6 * sum(wd.values()) else None
+    wd = Counter(_dt.date(*ymd).weekday() for _, ymd in dated if ymd[2] is not None)  # type: ignore[misc]
+    share = wd.most_common(1)[0][1] / sum(wd.values()) if wd else 0.0
+    if frequency in ("fortnightly", "semi-monthly"):  # every other week keeps its weekday; the 1st and 15th do not
+        frequency = "fortnightly" if share >= 0.8 else "semi-monthly"
+    if frequency in ("weekly", "fortnightly") and share >= 0.6:
+        weekday = wd.most_common(1)[0][0]
     if frequency == "semi-monthly":
         dom = Counter(ymd[2] for _, ymd in dated if ymd[2] is not None).most_common()
         firsts = [d for d, _ in dom if d is not None]
@@ -315,11 +316,21 @@ def _volume_length(numbered: list, rhythm: Rhythm) -> tuple[float | None, str | 
             starts[i.volume].append(pos - i.number)
     if not starts:
         return None, None
-    per_volume = sorted((v, median(s)) for v, s in starts.items())
-    diffs = [(b - a) / (vb - va) for (va, a), (vb, b) in zip(per_volume, per_volume[1:], strict=False) if b > a]
-    length = median(diffs) if len(diffs) >= 2 else _FREQUENCIES[rhythm.frequency][0]
+    per_volume = sorted((v, median(s), len(s)) for v, s in starts.items())
+    pairs = list(zip(per_volume, per_volume[1:], strict=False))
+    diffs = [(b - a) / (vb - va) for (va, a, na), (vb, b, nb) in pairs if b > a]
+    solid = [(b - a) / (vb - va) for (va, a, na), (vb, b, nb) in pairs if b > a and na >= 2 and nb >= 2]
+    if len(diffs) >= 2:
+        length: float | None = median(diffs)
+    elif solid:
+        length = solid[0]
+    else:  # too few volumes to measure one: no volume check
+        length = None
+    top = max(i.number for i, _ in numbered if i.volume is not None)
+    if length is not None and length < top - TOLERANCE:
+        length = None  # volumes shorter than the numbers they hold: the data do not say
     months = Counter()
-    for _, s in per_volume:
+    for _, s, _n in per_volume:
         words = _date_at(s + 1, rhythm, {}).split()
         if len(words) >= 2:
             months[words[-2]] += 1
@@ -623,13 +634,13 @@ def _gaps(
         return out
     if rhythm.frequency not in _FREQUENCIES:
         return out
-    positions = sorted({round(p): i for i, p in placed}.items())
+    positions = sorted(((p, i) for i, p in placed), key=lambda t: t[0])
     for (pa, ia), (pb, ib) in zip(positions, positions[1:], strict=False):
-        if pb - pa <= 1:
+        n = round(pb - pa) - 1
+        if n < 1:
             continue
-        dates = [_date_at(q, rhythm, typical) for q in range(pa + 1, min(pb, pa + 6))]
-        more = " …" if pb - pa - 1 > 5 else ""
-        n = pb - pa - 1
+        dates = [_date_at(pa + q, rhythm, typical) for q in range(1, min(n, 5) + 1)]
+        more = " …" if n > 5 else ""
         out.append(
             CheckFinding(
                 "gap",
