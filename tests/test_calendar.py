@@ -205,7 +205,11 @@ def test_date_line_against_citation() -> None:
 
 
 def test_consistent_archive_is_quiet() -> None:
-    issues = annual_volumes(1946, 3) + monthly(1938, 1, 36, slug="ni") + weekly(dt.date(1898, 8, 13), 20, vol=None, slug="wr")
+    issues = (
+        annual_volumes(1946, 3)
+        + monthly(1938, 1, 36, slug="ni")
+        + weekly(dt.date(1898, 8, 13), 20, vol=None, slug="wr")
+    )
     docs = [DocumentDates(i.documents[0], i.periodical, i.label, i.date, f"({i.date[:4]})") for i in issues]
     rhythms, found = check_archive(issues, docs)
     assert found == [] and set(rhythms) == {"la", "ni", "wr"}

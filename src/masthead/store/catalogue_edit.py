@@ -64,6 +64,9 @@ class CatalogueEditMixin:
             slug, shown = found
             conn.execute("INSERT INTO periodicals (slug, title) VALUES (?, ?) ON CONFLICT DO NOTHING", (slug, shown))
             conn.execute(_ADD_VARIANT, (key, title, slug, shown))
+            place = split_place(title)[1]
+            if place:
+                conn.execute("UPDATE periodicals SET place = COALESCE(place, ?) WHERE slug = ?", (place, slug))
             return str(slug)
         shown, place = display_title(title), split_place(title)[1]
         slug = catalogue_slug(title)  # an archive from before variants files the title under this slug
