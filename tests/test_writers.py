@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import CORPUS
 from masthead.catalogue.titles import display_title, periodical_key, split_place, writer_key
 from masthead.catalogue.writers import PathWriters, archive_folder, folder_matches, writer_from_path
 from masthead.model import Block, Document, Provenance, Source
