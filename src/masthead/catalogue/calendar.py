@@ -611,6 +611,8 @@ def _gaps(
         for i in issues:
             if i.number is not None:
                 per[None if rhythm.numbering == "continuous" else i.volume].setdefault(i.number, i)
+        if rhythm.numbering == "per-volume":
+            out += _volume_edge_gaps(per, placed, slug, explained)
         for vol in sorted(per, key=lambda v: v or 0):
             numbers = sorted(per[vol])
             for a, b in zip(numbers, numbers[1:], strict=False):
@@ -653,6 +655,45 @@ def _gaps(
                 severity="info",
             )
         )
+    return out
+
+
+def _volume_edge_gaps(
+    per: dict[int | None, dict[int, IssueRecord]],
+    placed: list[tuple[IssueRecord, float]],
+    slug: str,
+    explained: set[tuple[int | None, int]],
+) -> list[CheckFinding]:
+    """Issues missing where one volume ends and the next begins: the numbers before the first issue of
+    the next volume, and (counted on the calendar between the two issues the archive has) the last
+    numbers of the volume before."""
+    pos = {id(i): p for i, p in placed}
+    vols = sorted(v for v in per if v is not None)
+    out: list[CheckFinding] = []
+    for va, vb in zip(vols, vols[1:], strict=False):
+        if vb != va + 1:
+            continue
+        last_a, first_b = max(per[va]), min(per[vb])
+        ia, ib = per[va][last_a], per[vb][first_b]
+        lacking: list[tuple[int, int]] = [(vb, n) for n in range(1, first_b)]
+        if id(ia) in pos and id(ib) in pos:
+            at_end = round(pos[id(ib)] - pos[id(ia)]) - 1 - (first_b - 1)
+            lacking = [(va, last_a + k) for k in range(1, at_end + 1)] + lacking
+        for vol in (va, vb):
+            numbers = [n for v, n in lacking if v == vol and (v, n) not in explained]
+            for run in _runs(numbers):
+                out.append(
+                    CheckFinding(
+                        "gap",
+                        slug,
+                        _nos(vol, run),
+                        (),
+                        f"the archive lacks {_nos(vol, run)} ({len(run)} {'issue' if len(run) == 1 else 'issues'}), "
+                        f"between Vol. {va} No. {last_a} ({_shown(ia)}) and Vol. {vb} No. {first_b} ({_shown(ib)})",
+                        expected=_nos(vol, run),
+                        severity="info",
+                    )
+                )
     return out
 
 
