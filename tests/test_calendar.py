@@ -272,3 +272,10 @@ def test_a_run_with_missing_issues_only_has_gaps(issues: list[IssueRecord], data
     assert {f.kind for f in found} <= {"gap"}, found[:3]
     if len(kept) == len(issues):
         assert found == []
+
+
+def test_absurd_numbers_do_not_crash() -> None:
+    issues = weekly(dt.date(1948, 1, 5), 8)
+    issues[3] = _issue("la", 12, 10**9, issues[3].date)
+    _, found = check_periodical(issues)
+    assert any(f.kind == "number-date" for f in found)

@@ -25,6 +25,7 @@ import datetime as _dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from statistics import median
 
 from masthead.citation import CitationError, find_date
@@ -153,6 +154,7 @@ class Rhythm:
 
 
 # -- dates and positions ------------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 17)
 def _parse(date: str | None, season: str | None = None) -> tuple[int, int | None, int | None] | None:
     """(year, month, day) from an ISO date at any precision; a season stands for its first month."""
     if not date:
@@ -198,7 +200,14 @@ def _position(ymd: tuple[int, int | None, int | None] | None, rhythm: Rhythm) ->
 
 
 def _date_at(pos: float, rhythm: Rhythm, days: dict[int, int]) -> str:
-    """The date (as ETOL writes it) of calendar position ``pos`` under ``rhythm``."""
+    """The date (as ETOL writes it) of calendar position ``pos`` under ``rhythm`` ("?" off the calendar)."""
+    try:
+        return _date_at_unchecked(pos, rhythm, days)
+    except (ValueError, OverflowError):
+        return "?"
+
+
+def _date_at_unchecked(pos: float, rhythm: Rhythm, days: dict[int, int]) -> str:
     f = rhythm.frequency
     if f in ("weekly", "fortnightly"):
         o = round(pos * (7 if f == "weekly" else 14))
@@ -348,6 +357,10 @@ def _consensus(offsets: Sequence[float], tol: float = TOLERANCE, window: int = W
     for i in range(n):
         lo = max(0, min(i - window, n - size))
         hi = min(n, lo + size)
+        near = offsets[lo:hi]
+        if max(near) - min(near) <= tol:  # the usual case: the whole neighbourhood agrees
+            out.append(i)
+            continue
         best, best_count = i, -1
         oi = offsets[i]
         own = sum(1 for q in offsets[lo:hi] if abs(q - oi) <= tol)
@@ -364,11 +377,16 @@ def _vol_no(volume: int | None, number: int | None) -> str:
     return " ".join(p for p in (f"Vol. {volume}" if volume is not None else "", f"No. {number}") if p)
 
 
-def _nos(volume: int | None, numbers: list[int]) -> str:
+def _nos(volume: int | None, span: tuple[int, int]) -> str:
     head = f"Vol. {volume} " if volume is not None else ""
-    if len(numbers) == 1:
-        return f"{head}No. {numbers[0]}"
-    return f"{head}Nos. {numbers[0]}–{numbers[-1]}"
+    if span[0] == span[1]:
+        return f"{head}No. {span[0]}"
+    return f"{head}Nos. {span[0]}–{span[1]}"
+
+
+def _issues(span: tuple[int, int]) -> str:
+    n = span[1] - span[0] + 1
+    return f"{n} {'issue' if n == 1 else 'issues'}"
 
 
 def _shown(i: IssueRecord) -> str:
@@ -616,8 +634,7 @@ def _gaps(
         for vol in sorted(per, key=lambda v: v or 0):
             numbers = sorted(per[vol])
             for a, b in zip(numbers, numbers[1:], strict=False):
-                lacking = [n for n in range(a + 1, b) if (vol, n) not in explained]
-                for missing in _runs(lacking):
+                for missing in _spans(a + 1, b - 1, vol, explained):
                     before, after = per[vol][a], per[vol][b]
                     shown_vol = vol if rhythm.numbering != "continuous" else None
                     out.append(
@@ -626,9 +643,8 @@ def _gaps(
                             slug,
                             _nos(shown_vol, missing),
                             (),
-                            f"the archive lacks {_nos(shown_vol, missing)} ({len(missing)} "
-                            f"{'issue' if len(missing) == 1 else 'issues'}), between No. {a} ({_shown(before)}) "
-                            f"and No. {b} ({_shown(after)})",
+                            f"the archive lacks {_nos(shown_vol, missing)} ({_issues(missing)}), "
+                            f"between No. {a} ({_shown(before)}) and No. {b} ({_shown(after)})",
                             expected=_nos(shown_vol, missing),
                             severity="info",
                         )
@@ -675,20 +691,19 @@ def _volume_edge_gaps(
             continue
         last_a, first_b = max(per[va]), min(per[vb])
         ia, ib = per[va][last_a], per[vb][first_b]
-        lacking: list[tuple[int, int]] = [(vb, n) for n in range(1, first_b)]
+        lacking = [(vb, 1, first_b - 1)]
         if id(ia) in pos and id(ib) in pos:
             at_end = round(pos[id(ib)] - pos[id(ia)]) - 1 - (first_b - 1)
-            lacking = [(va, last_a + k) for k in range(1, at_end + 1)] + lacking
-        for vol in (va, vb):
-            numbers = [n for v, n in lacking if v == vol and (v, n) not in explained]
-            for run in _runs(numbers):
+            lacking.insert(0, (va, last_a + 1, last_a + at_end))
+        for vol, lo, hi in lacking:
+            for run in _spans(lo, hi, vol, explained):
                 out.append(
                     CheckFinding(
                         "gap",
                         slug,
                         _nos(vol, run),
                         (),
-                        f"the archive lacks {_nos(vol, run)} ({len(run)} {'issue' if len(run) == 1 else 'issues'}), "
+                        f"the archive lacks {_nos(vol, run)} ({_issues(run)}), "
                         f"between Vol. {va} No. {last_a} ({_shown(ia)}) and Vol. {vb} No. {first_b} ({_shown(ib)})",
                         expected=_nos(vol, run),
                         severity="info",
@@ -697,15 +712,21 @@ def _volume_edge_gaps(
     return out
 
 
-def _runs(numbers: list[int]) -> list[list[int]]:
-    """Consecutive runs: [3, 4, 5, 9] -> [[3, 4, 5], [9]]."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][-1] == n - 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return runs
+def _spans(lo: int, hi: int, vol: int | None, explained: set[tuple[int | None, int]]) -> list[tuple[int, int]]:
+    """Numbers ``lo..hi`` as runs ``(first, last)``, leaving out those ``explained`` (without listing
+    the numbers one by one: a run may be huge when a number is absurd)."""
+    if hi < lo:
+        return []
+    holes = sorted(n for v, n in explained if v == vol and lo <= n <= hi)
+    out: list[tuple[int, int]] = []
+    start = lo
+    for h in holes:
+        if h > start:
+            out.append((start, h - 1))
+        start = h + 1
+    if start <= hi:
+        out.append((start, hi))
+    return out
 
 
 def check_dates(docs: Iterable[DocumentDates], *, strict: bool = False) -> list[CheckFinding]:
