@@ -165,6 +165,8 @@ def test_checks_page_and_json(planted: str) -> None:
         assert data["rhythm"]["frequency"] == "weekly" and data["rhythm"]["weekday"] == 0
         assert len(data["findings"]) == 6 and data["findings"][0]["severity"] == "error"
         assert client.get("/periodicals/nope/checks").status_code == 404
+        api = client.get("/api/periodicals/labor-action").json()
+        assert api["variants"] == ["Labor Action"] and set(api) >= {"place", "frequency", "issues", "years"}
         assert client.get("/api/periodicals/nope/checks").json()["status"] == 404
 
 

@@ -236,3 +236,20 @@ def test_merges_and_splits_never_lose_a_link(tmp_path: Path, bylines: list[list[
         assert links(store) == state
         for d in store.list_documents():
             assert set(d.writers) == {store.writer(s).name for s in state[d.id]}
+
+
+def test_an_archive_from_before_variants_keeps_its_periodicals(tmp_path: Path) -> None:
+    import sqlite3
+
+    from masthead.store import migrations as mig
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    mig.migrate(conn, target=3)
+    conn.execute("INSERT INTO periodicals (slug, title) VALUES ('the-workers-republic', 'The Workers'' Republic')")
+    conn.close()
+    with SQLiteStore(str(path)) as store:
+        assert store.schema_version == mig.LATEST
+        store.save(doc("a", ("James Connolly",), periodical="Workers' Republic"))
+        assert [p.slug for p in store.periodicals()] == ["the-workers-republic"]
+        assert store.count_documents(periodical="the-workers-republic") == 1

@@ -29,6 +29,8 @@ __all__ = ["CatalogueEditMixin"]
 _VARIANT = "SELECT periodical_slug, periodical_title FROM periodical_variants WHERE variant = ? LIMIT 1"
 _ADD_VARIANT = """INSERT INTO periodical_variants (variant, title, periodical_slug, periodical_title)
     VALUES (?, ?, ?, ?) ON CONFLICT (title) DO NOTHING"""
+_UNVARIED = """SELECT slug, title FROM periodicals
+    WHERE NOT EXISTS (SELECT 1 FROM periodical_variants v WHERE v.periodical_slug = periodicals.slug)"""
 _OVERRIDE = "SELECT writer_slug, writer_name FROM writer_overrides WHERE document_id = ? AND byline_slug = ?"
 _DOCS_OF_WRITER = "SELECT document_id FROM document_writers WHERE writer_slug = ?"
 _PRUNE_WRITER = (
@@ -69,9 +71,12 @@ class CatalogueEditMixin:
                 conn.execute("UPDATE periodicals SET place = COALESCE(place, ?) WHERE slug = ?", (place, slug))
             return str(slug)
         shown, place = display_title(title), split_place(title)[1]
-        slug = catalogue_slug(title)  # an archive from before variants files the title under this slug
-        if conn.execute("SELECT 1 FROM periodicals WHERE slug = ?", (slug,)).fetchone() is None:
-            slug = catalogue_slug(shown)
+        slug = catalogue_slug(shown)
+        # A periodical stored before title variants existed has no variant rows: match it by its key.
+        for old_slug, old_title in conn.execute(_UNVARIED).fetchall():
+            if periodical_key(old_title) == key:
+                slug = old_slug
+                break
         conn.execute(
             """INSERT INTO periodicals (slug, title, place) VALUES (?, ?, ?)
                ON CONFLICT (slug) DO UPDATE SET place = COALESCE(place, excluded.place)""",

@@ -567,6 +567,8 @@ def create_app(
         return JSONResponse(
             {
                 **_plain(p),
+                **store.periodical_details(slug),  # place, frequency
+                "variants": store.periodical_variants(slug),
                 "url": urls.periodical(slug),
                 "years": [{"year": y, "count": n} for y, n in store.years(slug)],
                 "issues": [_issue_json(i, urls) for i in store.issues(slug, year=year)],
