@@ -31,12 +31,15 @@ _ADD_VARIANT = """INSERT INTO periodical_variants (variant, title, periodical_sl
     VALUES (?, ?, ?, ?) ON CONFLICT (title) DO NOTHING"""
 _UNVARIED = """SELECT slug, title FROM periodicals
     WHERE NOT EXISTS (SELECT 1 FROM periodical_variants v WHERE v.periodical_slug = periodicals.slug)"""
-_OVERRIDE = "SELECT writer_slug, writer_name FROM writer_overrides WHERE document_id = ? AND byline_slug = ?"
+_KNOWN_TITLE = """SELECT v.periodical_slug, EXISTS (SELECT 1 FROM periodicals p WHERE p.slug = v.periodical_slug)
+    FROM periodical_variants v WHERE v.title = ?"""
+_FILED_AS = """SELECT writer_slug, writer_name FROM (
+    SELECT writer_slug, writer_name, 0 AS k FROM writer_overrides WHERE document_id = ? AND byline_slug = ?
+    UNION ALL SELECT writer_slug, writer_name, 1 FROM writer_aliases WHERE alias_slug = ?) ORDER BY k LIMIT 1"""
 _DOCS_OF_WRITER = "SELECT document_id FROM document_writers WHERE writer_slug = ?"
 _PRUNE_WRITER = (
     "DELETE FROM writers WHERE slug = ? AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"
 )
-_ALIAS = "SELECT writer_slug, writer_name FROM writer_aliases WHERE alias_slug = ?"
 _UPSERT_WRITER = """INSERT INTO writers (slug, name) VALUES (?, ?)
     ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE name <> excluded.name"""
 _RENAME_LISTED = """UPDATE documents SET writers = (
@@ -60,6 +63,9 @@ class CatalogueEditMixin:
         title = clean(doc.source.periodical)
         if title is None:
             return None
+        known = conn.execute(_KNOWN_TITLE, (title,)).fetchone()
+        if known is not None and known[1]:  # the usual case: this exact title was met before
+            return str(known[0])
         key = periodical_key(title)
         found = conn.execute(_VARIANT, (key,)).fetchone()
         if found is not None:
@@ -89,7 +95,7 @@ class CatalogueEditMixin:
     def _lookup_writer(self, conn: sqlite3.Connection, doc_id: str, name: str) -> tuple[str, str]:
         """``(slug, name)`` of the writer a byline ``name`` on document ``doc_id`` is filed under."""
         slug = catalogue_slug(name)
-        found = conn.execute(_OVERRIDE, (doc_id, slug)).fetchone() or conn.execute(_ALIAS, (slug,)).fetchone()
+        found = conn.execute(_FILED_AS, (doc_id, slug, slug)).fetchone()
         return (str(found[0]), str(found[1])) if found else (slug, name)
 
     def _upsert_writers(self, conn: sqlite3.Connection, doc: Document) -> list[tuple[str, str]]:
