@@ -253,3 +253,16 @@ def test_an_archive_from_before_variants_keeps_its_periodicals(tmp_path: Path) -
         store.save(doc("a", ("James Connolly",), periodical="Workers' Republic"))
         assert [p.slug for p in store.periodicals()] == ["the-workers-republic"]
         assert store.count_documents(periodical="the-workers-republic") == 1
+
+
+def test_bundled_workers_republic_is_one_periodical(tmp_path: Path) -> None:
+    with SQLiteStore(str(tmp_path / "a.db")) as store:
+        ingest_paths(store, [CORPUS / "mia-markdown" / "archive" / "connolly"])
+        slugs = [p.slug for p in store.periodicals() if "republic" in p.slug]
+        assert slugs == ["workers-republic"]
+        assert store.periodical_variants("workers-republic") == ["The Workers' Republic", "Workers' Republic"]
+        issues, _ = store.calendar_rows("workers-republic")
+        from masthead.catalogue.calendar import learn_rhythm
+
+        rhythm = learn_rhythm(issues)
+        assert (rhythm.frequency, rhythm.weekday) == ("weekly", 5)  # Saturdays

@@ -132,8 +132,8 @@ class Rhythm:
             return f"{f} issues" + (f" on {WEEKDAYS[self.weekday]}" if self.weekday is not None else "")
         if f == "bi-monthly":
             return "issues every two months"
-        if f in ("irregular", "unknown"):
-            return f"{f} issues"
+        if f == "unknown":
+            return "rhythm unknown (too few dated issues)"
         return f"{f} issues"
 
     def summary(self) -> str:
