@@ -407,6 +407,7 @@ def _register_publishing() -> None:
 
 _register_publishing()
 __import__("masthead.cli_proofread").cli_proofread.register(app)
+__import__("masthead.cli_catalogue").cli_catalogue.register(app)  # check, writers, periodicals
 
 
 def main() -> None:

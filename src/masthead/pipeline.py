@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from masthead import ingest
+from masthead.catalogue.writers import PathWriters, archive_folder
 from masthead.model import Document
 from masthead.readers import Diagnostic, Parsed, ReadError
 from masthead.store import Store
@@ -171,39 +172,63 @@ def _store_all(
     proofreader: Proofreader | None = None,
     linker: Callable[[Document], list[Any]] | None = None,
 ) -> None:
+    # A document with no byline gets the writer its archive folder names (archive/padmore/... ->
+    # George Padmore), learnt from the bylines and index pages of the run and the writers stored.
+    by_folder = PathWriters(w.name for w in store.writers())
+    waiting: list[Parsed] = []
     for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
         if parsed is None:
-            outcome = FileOutcome(path=ingest.display_path(path), status="failed", error=error)
-        else:
-            doc = resolve_id(store, parsed.document)
-            edited = _edited(store, doc, author)
-            if edited is not None and edited[1] == doc.provenance.sha256 != "":
-                # the same source file, and editors have corrected its text since: their revision stays
-                record(FileOutcome(doc.provenance.path, "unchanged", doc.id, edited[0], warnings=parsed.warnings))
-                continue
-            try:
-                result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
-            except Exception as exc:  # the store rolled back; record and go on with the batch
-                outcome = FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
-            else:
-                outcome = FileOutcome(
-                    path=doc.provenance.path,
-                    status=result.status,
-                    id=result.id,
-                    revision=result.revision,
-                    warnings=parsed.warnings,
-                )
-                if edited is not None and result.status == "changed":
-                    note = (
-                        f"the source file changed after editors corrected revision {edited[0]}; their corrections "
-                        f"are not in the new text (compare: masthead diff {doc.id} {edited[0]} {result.revision})"
-                    )
-                    outcome.warnings = [*outcome.warnings, Diagnostic(note)]
-                if proofreader is not None and result.status != "unchanged":
-                    _proofread(store, doc, result.revision, proofreader, outcome)
-                if linker is not None and result.status != "unchanged":
-                    _link(store, linker, doc, result.revision, outcome)
-        record(outcome)
+            record(FileOutcome(path=ingest.display_path(path), status="failed", error=error))
+            continue
+        by_folder.learn(parsed.document)
+        doc = parsed.document
+        if (
+            not doc.writers
+            and archive_folder(doc.provenance.path)
+            and by_folder.writer_for(doc.provenance.path) is None
+        ):
+            waiting.append(parsed)  # its folder's writer may be read later in the run
+            continue
+        record(_save(store, parsed, by_folder, author, proofreader, linker))
+    for parsed in waiting:
+        record(_save(store, parsed, by_folder, author, proofreader, linker))
+
+
+def _save(
+    store: Store,
+    parsed: Parsed,
+    by_folder: PathWriters,
+    author: str,
+    proofreader: Proofreader | None,
+    linker: Callable[[Document], list[Any]] | None,
+) -> FileOutcome:
+    doc = resolve_id(store, by_folder.fill(parsed.document))
+    edited = _edited(store, doc, author)
+    if edited is not None and edited[1] == doc.provenance.sha256 != "":
+        # the same source file, and editors have corrected its text since: their revision stays
+        return FileOutcome(doc.provenance.path, "unchanged", doc.id, edited[0], warnings=parsed.warnings)
+    try:
+        result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
+    except Exception as exc:  # the store rolled back; record and go on with the batch
+        return FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
+    outcome = FileOutcome(
+        path=doc.provenance.path,
+        status=result.status,
+        id=result.id,
+        revision=result.revision,
+        warnings=parsed.warnings,
+    )
+    if edited is not None and result.status == "changed":
+        note = (
+            f"the source file changed after editors corrected revision {edited[0]}; their corrections "
+            f"are not in the new text (compare: masthead diff {doc.id} {edited[0]} {result.revision})"
+        )
+        outcome.warnings = [*outcome.warnings, Diagnostic(note)]
+    if proofreader is not None and result.status != "unchanged":
+        _proofread(store, doc, result.revision, proofreader, outcome)
+    if linker is not None and result.status != "unchanged":
+        _link(store, linker, doc, result.revision, outcome)
+    return outcome
 
 
 def _edited(store: Store, doc: Document, author: str) -> tuple[int, str] | None:

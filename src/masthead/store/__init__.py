@@ -7,13 +7,14 @@ embedded default, and a PostgreSQL backend can implement the same :class:`Store`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from masthead.model import Document
 
 if TYPE_CHECKING:
+    from masthead.catalogue.calendar import DocumentDates, IssueRecord
     from masthead.glossary.entries import Entry, Mention
     from masthead.proofread.findings import Finding
     from masthead.store.accounts import EditorAccount, EditorSession
@@ -145,6 +146,51 @@ class Store(Protocol):
 
     def adjacent_issues(self, issue_id: int) -> tuple[IssueSummary | None, IssueSummary | None]:
         """The previous and next issue of the same periodical in :meth:`issues` order (None at an end)."""
+        ...
+
+    def issue_for_document(self, doc_id: str) -> IssueSummary | None:
+        """The issue a document is filed under (None when it has no periodical or does not exist)."""
+        ...
+
+    # -- catalogue editing (see store/catalogue_edit.py) ------------------------------------------------
+    def writer_links(self, doc_id: str, names: Iterable[str]) -> list[tuple[str, WriterSummary | None]]:
+        """Each byline name of a document with the writer the catalogue files it under."""
+        ...
+
+    def writer_aliases(self, slug: str) -> list[str]:
+        """The other names (merged writers, pen names) a writer is known by."""
+        ...
+
+    def merge_writers(self, src: str, dst: str) -> int:
+        """File every document of writer ``src`` under ``dst``; ``src``'s name becomes an alias."""
+        ...
+
+    def split_writer(self, slug: str, new_name: str, doc_ids: Sequence[str]) -> str:
+        """File some documents of a writer under a new writer; returns its slug."""
+        ...
+
+    def add_writer_alias(self, alias: str, slug: str) -> int:
+        """Declare another name of a writer (merging a writer of that name, if any)."""
+        ...
+
+    def periodical_variants(self, slug: str) -> list[str]:
+        """The title variants met or declared for a periodical."""
+        ...
+
+    def periodical_details(self, slug: str) -> dict[str, str | None]:
+        """A periodical's place and recorded frequency."""
+        ...
+
+    def alias_periodical(self, variant: str, slug: str) -> int:
+        """Declare a title variant of a periodical (moving a periodical filed under it)."""
+        ...
+
+    def set_periodical_frequencies(self, frequencies: dict[str, str]) -> None:
+        """Record each periodical's learned frequency."""
+        ...
+
+    def calendar_rows(self, periodical: str | None = None) -> tuple[list[IssueRecord], list[DocumentDates]]:
+        """Issues and document dates for the calendar check."""
         ...
 
     # -- the change feed (outbox) that keeps the search index in step; see store/changes.py -----------

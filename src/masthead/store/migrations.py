@@ -19,6 +19,8 @@ Version history:
    a rejected span is never flagged again), ``editors`` (local accounts) and ``editor_sessions``.
 5. (glossary) ``entries`` (people, organisations ... with status accepted / proposed / rejected /
    merged) and ``mentions`` (where each entry is named in a document revision).
+6. (``_V6_CATALOGUE``) periodical place and frequency; ``periodical_variants`` (title variants),
+   ``writer_aliases`` (merged writers, pen names) and ``writer_overrides`` (split writers).
 """
 
 from __future__ import annotations
@@ -193,7 +195,39 @@ _V5_GLOSSARY = [
     "CREATE INDEX mentions_by_entry ON mentions (entry_id, document_id)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW, _V5_GLOSSARY]
+_V6_CATALOGUE = [
+    # A periodical's place ("New York" from "Labor Action (New York)") and learned frequency.
+    "ALTER TABLE periodicals ADD COLUMN place TEXT",
+    "ALTER TABLE periodicals ADD COLUMN frequency TEXT",
+    # Title variants: every title met (or declared by an editor), its folded key, and its periodical.
+    # No foreign key: a variant outlives its periodical being pruned and brings it back on re-ingest.
+    """CREATE TABLE periodical_variants (
+        title            TEXT PRIMARY KEY,
+        variant          TEXT NOT NULL,
+        periodical_slug  TEXT NOT NULL,
+        periodical_title TEXT NOT NULL
+    )""",
+    "CREATE INDEX periodical_variants_by_key ON periodical_variants (variant)",
+    "CREATE INDEX periodical_variants_by_slug ON periodical_variants (periodical_slug)",
+    # Aliases and pen names: a byline's slug -> the writer it is filed under (merges write these).
+    """CREATE TABLE writer_aliases (
+        alias_slug  TEXT PRIMARY KEY,
+        alias_name  TEXT NOT NULL,
+        writer_slug TEXT NOT NULL,
+        writer_name TEXT NOT NULL
+    )""",
+    "CREATE INDEX writer_aliases_by_writer ON writer_aliases (writer_slug)",
+    # Splits: one document's byline filed under another writer than the byline's name gives.
+    """CREATE TABLE writer_overrides (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        byline_slug TEXT NOT NULL,
+        writer_slug TEXT NOT NULL,
+        writer_name TEXT NOT NULL,
+        PRIMARY KEY (document_id, byline_slug)
+    ) WITHOUT ROWID""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW, _V5_GLOSSARY, _V6_CATALOGUE]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 LATEST = len(MIGRATIONS)
@@ -214,6 +248,9 @@ _OUR_TABLES = {
     "decisions",
     "editors",
     "editor_sessions",
+    "periodical_variants",
+    "writer_aliases",
+    "writer_overrides",
 }
 
 

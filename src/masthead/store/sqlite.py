@@ -33,7 +33,6 @@ from masthead.store import (
 )
 from masthead.store.accounts import AccountsMixin
 from masthead.store.catalogue import (
-    catalogue_slug,
     clean,
     iso_date,
     issue_label,
@@ -42,6 +41,7 @@ from masthead.store.catalogue import (
     prepare,
     summary_row,
 )
+from masthead.store.catalogue_edit import CatalogueEditMixin
 from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
 from masthead.store.glossary import GlossaryMixin
 from masthead.store.migrations import migrate, user_version
@@ -68,10 +68,6 @@ _FIND_ISSUE = """SELECT id, label FROM issues WHERE periodical_slug = ?
 _CURRENT = """SELECT d.current_revision, r.sha256, d.periodical_slug, d.issue_id
     FROM documents d JOIN revisions r ON r.document_id = d.id AND r.number = d.current_revision
     WHERE d.id = ?"""
-_UPSERT_PERIODICAL = """INSERT INTO periodicals (slug, title) VALUES (?, ?)
-    ON CONFLICT (slug) DO UPDATE SET title = excluded.title WHERE title <> excluded.title"""
-_UPSERT_WRITER = """INSERT INTO writers (slug, name) VALUES (?, ?)
-    ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE name <> excluded.name"""
 _INSERT_DOC = """INSERT INTO documents (id, source_path, title, subtitle, date, periodical_slug, issue_id,
     page_start, page_end, writers, current_revision, words, created, updated)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
@@ -95,7 +91,7 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
     AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"""
 
 
-class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, GlossaryMixin):
+class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, GlossaryMixin, CatalogueEditMixin):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
     Opening creates the file if needed and applies pending schema migrations. Raises
@@ -299,15 +295,31 @@ class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, Gloss
         record_change(conn, doc.id, "upsert", revision, now)
         if row is not None:
             self._prune(conn, periodicals=[row[2]], issues=[row[3]], writers=old_writers)
+            row = conn.execute(_CURRENT, (doc.id,)).fetchone()
+            if row is not None and row[1] == digest:
+                return SaveResult(doc.id, "unchanged", row[0])
+            old_writers: list[str] = []
+            if row is not None:
+                old_writers = [r[0] for r in conn.execute(_WRITER_SLUGS, (doc.id,))]
+            periodical_slug = self._upsert_periodical(conn, doc)  # title variants: see catalogue_edit.py
+            issue_id = self._upsert_issue(conn, periodical_slug, doc) if periodical_slug else None
+            writers = self._upsert_writers(conn, doc)  # aliases, splits: see catalogue_edit.py
+            src = doc.source
+            date = iso_date(src.date)
+            names = json.dumps([name for _, name in writers], ensure_ascii=False)
+            revision = 1 if row is None else int(conn.execute(_NEXT_REVISION, (doc.id,)).fetchone()[0])
+            values = (doc.provenance.path, doc.title, doc.subtitle, date, periodical_slug, issue_id)
+            values += (src.page_start, src.page_end, names, revision, words)
+            if row is None:
+                conn.execute(_INSERT_DOC, (doc.id, *values, now, now))
+            else:
+                conn.execute(_UPDATE_DOC, (*values, now, doc.id))
+            self._link_writers(conn, doc.id, writers)
+            self._insert_revision(conn, doc.id, revision, digest, text, now, author, message)
+            record_change(conn, doc.id, "upsert", revision, now)
+            if row is not None:
+                self._prune(conn, periodicals=[row[2]], issues=[row[3]], writers=old_writers)
         return SaveResult(doc.id, "new" if revision == 1 else "changed", revision)
-
-    def _upsert_periodical(self, conn: sqlite3.Connection, doc: Document) -> str | None:
-        title = clean(doc.source.periodical)
-        if title is None:
-            return None
-        slug = catalogue_slug(title)
-        conn.execute(_UPSERT_PERIODICAL, (slug, title))
-        return slug
 
     def _upsert_issue(self, conn: sqlite3.Connection, periodical_slug: str, doc: Document) -> int:
         src = doc.source
@@ -323,18 +335,6 @@ class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, Gloss
             return int(found[0])
         cur = conn.execute(_INSERT_ISSUE, (*key, label))
         return int(cur.lastrowid or 0)
-
-    def _upsert_writers(self, conn: sqlite3.Connection, doc: Document) -> list[tuple[str, str]]:
-        seen: dict[str, str] = {}
-        for raw in doc.writers:
-            name = clean(raw)
-            if name is None:
-                continue
-            slug = catalogue_slug(name)
-            if slug not in seen:
-                seen[slug] = name
-                conn.execute(_UPSERT_WRITER, (slug, name))
-        return list(seen.items())
 
     def _link_writers(self, conn: sqlite3.Connection, doc_id: str, writers: Sequence[tuple[str, str]]) -> None:
         conn.execute("DELETE FROM document_writers WHERE document_id = ?", (doc_id,))

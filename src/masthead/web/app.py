@@ -30,7 +30,8 @@ from masthead.model import Document
 from masthead.render.html import article_body
 from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
-from masthead.store.catalogue import catalogue_slug, format_date, issue_label
+from masthead.store.catalogue import format_date, issue_label
+from masthead.web.catalogue_routes import add_catalogue_routes
 from masthead.web.glossary_routes import add_glossary_routes, article_with_mentions
 from masthead.web.publish_routes import add_publish_routes
 from masthead.web.review_routes import add_review_routes
@@ -266,17 +267,11 @@ class Pages:
         revisions = self.store.revisions(doc_id)
         latest = max((r.number for r in revisions), default=1)
         shown = revision if revision is not None else latest
-        periodical = None
-        issue = None
-        if doc.source.periodical and doc.source.periodical.strip():
-            periodical = self.store.periodical(catalogue_slug(doc.source.periodical.strip()))
-        if periodical is not None:
-            # Undated documents sit in the periodical's "Undated" issue, which no year filter finds.
-            for candidate in self.store.issues(periodical.slug, year=doc.source.year):
-                if any(d.id == doc_id for d in candidate.documents):
-                    issue = candidate
-                    break
-        writers = [(name, self.store.writer(catalogue_slug(name.strip()))) for name in doc.writers if name.strip()]
+        # The catalogue files a document under its periodical and writers through title variants,
+        # aliases and splits: ask it, rather than slugging the names the document gives.
+        issue = self.store.issue_for_document(doc_id)
+        periodical = self.store.periodical(issue.periodical_slug) if issue is not None else None
+        writers = self.store.writer_links(doc_id, doc.writers)
         return self.article_page(
             doc,
             periodical=periodical,
@@ -526,6 +521,7 @@ def create_app(
     add_search_routes(app, pages, service, html)
     add_publish_routes(app, store, urls, pages=pages)
     add_review_routes(app, store, pages)
+    add_catalogue_routes(app, store, urls, pages, html)
 
     # -- JSON API ---------------------------------------------------------------------------------------
     @app.get("/healthz", tags=["api"], summary="Health check with the number of documents")
@@ -575,6 +571,8 @@ def create_app(
         return JSONResponse(
             {
                 **_plain(p),
+                **store.periodical_details(slug),  # place, frequency
+                "variants": store.periodical_variants(slug),
                 "url": urls.periodical(slug),
                 "years": [{"year": y, "count": n} for y, n in store.years(slug)],
                 "issues": [_issue_json(i, urls) for i in store.issues(slug, year=year)],
@@ -599,7 +597,12 @@ def create_app(
             return json_404(f"no writer with slug {slug!r}")
         docs = sorted(store.list_documents(writer=slug), key=_date_key)
         return JSONResponse(
-            {**_plain(w), "url": urls.writer(slug), "documents": [_summary_json(d, urls) for d in docs]}
+            {
+                **_plain(w),
+                "aliases": store.writer_aliases(slug),
+                "url": urls.writer(slug),
+                "documents": [_summary_json(d, urls) for d in docs],
+            }
         )
 
     return app
