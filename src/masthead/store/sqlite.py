@@ -278,9 +278,9 @@ class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, Gloss
         if row is not None and row[1] == digest:
             return SaveResult(doc.id, "unchanged", row[0])
         old_writers = [r[0] for r in conn.execute(_WRITER_SLUGS, (doc.id,))] if row is not None else []
-        periodical_slug = self._upsert_periodical(conn, doc)
+        periodical_slug = self._upsert_periodical(conn, doc)  # title variants: see catalogue_edit.py
         issue_id = self._upsert_issue(conn, periodical_slug, doc) if periodical_slug else None
-        writers = self._upsert_writers(conn, doc)
+        writers = self._upsert_writers(conn, doc)  # aliases, splits: see catalogue_edit.py
         src = doc.source
         names = json.dumps([name for _, name in writers], ensure_ascii=False)
         revision = 1 if row is None else int(conn.execute(_NEXT_REVISION, (doc.id,)).fetchone()[0])
@@ -295,30 +295,6 @@ class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, Gloss
         record_change(conn, doc.id, "upsert", revision, now)
         if row is not None:
             self._prune(conn, periodicals=[row[2]], issues=[row[3]], writers=old_writers)
-            row = conn.execute(_CURRENT, (doc.id,)).fetchone()
-            if row is not None and row[1] == digest:
-                return SaveResult(doc.id, "unchanged", row[0])
-            old_writers: list[str] = []
-            if row is not None:
-                old_writers = [r[0] for r in conn.execute(_WRITER_SLUGS, (doc.id,))]
-            periodical_slug = self._upsert_periodical(conn, doc)  # title variants: see catalogue_edit.py
-            issue_id = self._upsert_issue(conn, periodical_slug, doc) if periodical_slug else None
-            writers = self._upsert_writers(conn, doc)  # aliases, splits: see catalogue_edit.py
-            src = doc.source
-            date = iso_date(src.date)
-            names = json.dumps([name for _, name in writers], ensure_ascii=False)
-            revision = 1 if row is None else int(conn.execute(_NEXT_REVISION, (doc.id,)).fetchone()[0])
-            values = (doc.provenance.path, doc.title, doc.subtitle, date, periodical_slug, issue_id)
-            values += (src.page_start, src.page_end, names, revision, words)
-            if row is None:
-                conn.execute(_INSERT_DOC, (doc.id, *values, now, now))
-            else:
-                conn.execute(_UPDATE_DOC, (*values, now, doc.id))
-            self._link_writers(conn, doc.id, writers)
-            self._insert_revision(conn, doc.id, revision, digest, text, now, author, message)
-            record_change(conn, doc.id, "upsert", revision, now)
-            if row is not None:
-                self._prune(conn, periodicals=[row[2]], issues=[row[3]], writers=old_writers)
         return SaveResult(doc.id, "new" if revision == 1 else "changed", revision)
 
     def _upsert_issue(self, conn: sqlite3.Connection, periodical_slug: str, doc: Document) -> int:
