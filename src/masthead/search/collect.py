@@ -22,6 +22,7 @@ from tantivy import Occur, Order, Query
 
 from masthead.search.compile import any_of
 from masthead.search.results import DocumentHit, FacetCount, Highlighter, Passage, format_date
+from masthead.search.schema import SAMPLE_LEVELS
 
 __all__ = [
     "facet_counts",
@@ -107,23 +108,28 @@ def facets_and_documents(
     return out, (_count(res["_documents"]) if documents else None)
 
 
-def count_documents(searcher: tantivy.Searcher, q: Query, rows: int) -> tuple[int, bool]:
+def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, rows: int) -> tuple[int, bool]:
     """``(documents, estimated)``: how many distinct documents the ``rows`` matching rows belong to.
 
     Up to :data:`EXACT_DOCS_ROWS` rows, every document is counted (HyperLogLog: exact for small sets,
     within a few per cent above). Beyond, the count is estimated from the documents whose key falls in
     the first 1/2^k of the key space, a random sample of documents (keys are hashes) expected to hold
-    about :data:`SAMPLE_ROWS` of the rows, times 2^k: a fraction of the cost of counting them all.
+    about :data:`SAMPLE_ROWS` of the rows, times 2^k: a fraction of the cost of counting them all. The
+    sample is the indexed term ``sample:k`` (see :mod:`masthead.search.schema`), so that only the
+    sampled rows are visited.
     """
     if rows <= EXACT_DOCS_ROWS:
         res = searcher.aggregate(q, {"docs": _DOCS})
         return min(rows, _count(res["docs"])), False
     shift = 0
-    while rows >> shift > SAMPLE_ROWS:
+    while rows >> shift > SAMPLE_ROWS and shift < SAMPLE_LEVELS:
         shift += 1
-    spec = {"sample": {"filter": f"doc_key:[0 TO {1 << (64 - shift)}}}", "aggs": {"docs": _DOCS}}}
-    res = searcher.aggregate(q, spec)
-    return min(rows, _count(res["sample"]["docs"]) << shift), True
+    if shift == 0:  # EXACT_DOCS_ROWS below SAMPLE_ROWS: nothing to sample
+        res = searcher.aggregate(q, {"docs": _DOCS})
+        return min(rows, _count(res["docs"])), False
+    sampled = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.term_query(schema, "sample", shift))])
+    res = searcher.aggregate(sampled, {"docs": _DOCS})
+    return min(rows, _count(res["docs"]) << shift), True
 
 
 def _count(metric: dict[str, Any]) -> int:

@@ -56,7 +56,7 @@ from masthead.search.spelling import Vocabulary
 
 __all__ = ["SearchIndex", "SearchIndexError", "document_rows", "doc_key", "SORTS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SORTS = ("relevance", "oldest", "newest")
 MAX_LIMIT = 200
 MAX_OFFSET = 10000
@@ -360,7 +360,7 @@ class SearchIndex:
             complete = exact and sum(len(g) for g in groups.values()) >= rows
             counted = with_docs and exact  # the facet pass counts them
             need_count = rows and not browse and not complete and not counted
-            fut_docs = self._pool.submit(count_documents, searcher, q, rows) if need_count else None
+            fut_docs = self._pool.submit(count_documents, searcher, self._schema, q, rows) if need_count else None
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
             )

@@ -179,9 +179,24 @@ _NON_ASCII = re.compile(r"([^\x00-\x7f])")
 _TABLE = _FoldTable()
 
 
+_LOWER_IS_FOLD: dict[str, bool] = {}
+
+
+def _lower_is_fold(ch: str) -> bool:
+    """Whether the character folds to its own lower case, one character, whatever surrounds it (a final
+    capital sigma lower-cases by its context, so it never qualifies)."""
+    ok = ch != "\u03a3" and len(low := ch.lower()) == 1 and _TABLE[ord(ch)] == low
+    _LOWER_IS_FOLD[ch] = ok
+    return ok
+
+
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """The text folded as the index folds it, with, for every folded position (and the end), the
     position in ``text`` it came from (None when positions are unchanged, the usual case)."""
+    # the usual case: every non-ASCII character of the text folds to its own lower case (curly quotes,
+    # dashes, Cyrillic or Greek letters), so the whole text is lower-cased at once
+    if all(_LOWER_IS_FOLD.get(ch) or _lower_is_fold(ch) for ch in set(text) if ch > "\x7f"):
+        return text.lower(), None
     # ASCII runs are lower-cased whole; only the (few) other characters go through the table
     parts = _NON_ASCII.split(text)
     odd = parts[1::2]
