@@ -95,3 +95,28 @@ def test_fold_keeps_positions_of_non_ascii_text() -> None:
     assert (
         Highlighter(frozenset({"jaures", "strasse"})).mark(text) == "<mark>Jaurès</mark>’ æther and <mark>Straße</mark>"
     )
+
+
+def _reference_fold(text: str) -> tuple[str, list[int]]:
+    """Every character folded on its own (as the index folds words), with where each came from."""
+    from masthead.search.results import fold_word
+
+    parts: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        f = ch.lower() if ch.isascii() else fold_word(ch)
+        parts.append(f)
+        where.extend([i] * len(f))
+    return "".join(parts), [*where, len(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ ’—-_ΣσςİıæœßйёЖжΑάé\u0301ﬁxY1"))))
+def test_fold_is_the_characters_folded_one_by_one(text: str) -> None:
+    folded, where = _fold_with_map(text)
+    ref, ref_where = _reference_fold(text)
+    assert folded == ref
+    if where is None:  # positions unchanged
+        assert len(folded) == len(text) and ref_where == [*range(len(text)), len(text)]
+    else:
+        assert where == ref_where

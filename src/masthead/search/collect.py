@@ -3,7 +3,7 @@
 - :func:`top_rows` counts the matching rows and takes the top-scoring ones (or the oldest / newest) in
   one pass, grouped by document in rank order, equal scores broken by date.
 - :func:`facet_counts` runs one tantivy aggregation over the matching rows: periodical, writer, entity,
-  years (a histogram of ``date``) and decades (summed from years).
+  years (the values of ``year``) and decades (summed from years).
 - :func:`facets_and_documents` does both in one pass (for queries costly to evaluate).
 - :func:`count_documents` counts (or, for large result sets, estimates from a sample) the distinct
   documents among the matching rows.
@@ -43,6 +43,8 @@ EXACT_DOCS_ROWS = 20_000
 SAMPLE_ROWS = 10_000
 """The sample for the document total is the largest power-of-two share of documents expected to hold
 at most this many of the matching rows."""
+YEAR_BUCKETS = 10_000
+"""Every year is listed (a terms count over the ``year`` field, not cut to the most frequent)."""
 _DOCS = {"cardinality": {"field": "doc_key"}}
 
 
@@ -66,7 +68,7 @@ def facets_and_documents(
     documents: bool = False,
 ) -> tuple[dict[str, list[FacetCount]], int | None]:
     """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
-    (the most frequent values), year (from a histogram of ``date``) and decade (summed from years).
+    (the most frequent values), year (every value of ``year``) and decade (summed from years).
 
     ``unit="passages"`` (the default) counts matching paragraphs per value: exact, and cheap (a counter
     per value). ``unit="documents"`` counts distinct documents per value (HyperLogLog per value, so
@@ -82,7 +84,7 @@ def facets_and_documents(
     for name, size in FACET_SIZE.items():
         if name not in skip:
             spec[name] = {"terms": {"field": f"{name}_raw", "size": size}, **per_value}
-    spec["year"] = {"histogram": {"field": "date", "interval": 10000, "min_doc_count": 1}, **per_value}
+    spec["year"] = {"terms": {"field": "year", "size": YEAR_BUCKETS}, **per_value}
     if documents:
         spec["_documents"] = _DOCS
     res = searcher.aggregate(q, spec)
@@ -97,7 +99,7 @@ def facets_and_documents(
         out[name] = counts
     years: dict[int, int] = {}
     for b in res["year"]["buckets"]:
-        y = int(b["key"]) // 10000
+        y = int(b["key"])
         if y > 0 and b["doc_count"]:
             years[y] = years.get(y, 0) + value(b)
     decades: dict[int, int] = {}

@@ -331,8 +331,9 @@ class SearchIndex:
             # Counting runs in worker threads (tantivy releases the GIL) while this one ranks the rows
             # and makes the snippets: the latency is the longest of them, not their sum.
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
-            # a phrase is costly to evaluate: its facet pass also counts the documents, so that the query
-            # runs twice (ranking, facets), not three times; for cheap queries with many rows the
+            # a phrase is costly to evaluate: its facet pass also counts the documents (every one, however
+            # many rows match: counting them costs little beside evaluating the phrase), so that the
+            # query runs twice (ranking, facets), not three times; for cheap queries with many rows the
             # document count samples instead (see count_documents)
             with_docs = facets and not browse and bool(compiled.highlighter.phrases)
 
@@ -358,7 +359,7 @@ class SearchIndex:
             # exactly without a counting pass
             exact = rows <= _collect.EXACT_DOCS_ROWS
             complete = exact and sum(len(g) for g in groups.values()) >= rows
-            counted = with_docs and exact  # the facet pass counts them
+            counted = with_docs  # the facet pass counts them
             need_count = rows and not browse and not complete and not counted
             fut_docs = self._pool.submit(count_documents, searcher, self._schema, q, rows) if need_count else None
             hits = result_page(

@@ -15,16 +15,17 @@ time instead would need a Python pass over every token (tokenising plus key mapp
 about 25-40 MB/s on one core, which would roughly halve the indexing rate), while the query-time
 look-up costs about 15-20 us per word.
 
-**Fields.** ``doc_key`` (64-bit hash of the document id: indexed for deletes, fast for grouping rows
-by document), ``kind`` (absent on paragraphs), ``block``, ``anchor`` (stored only where it is not
+**Fields.** ``doc_key`` (64-bit hash of the document id: indexed for deletes, fast for grouping rows by
+document), ``kind`` (absent on paragraphs), ``block``, ``anchor`` (stored only where it is not
 ``p{block}``); searched text ``title``, ``headings``, ``body``; exact values ``writer_raw``,
 ``periodical_raw``, ``entity_raw`` (facets, filters, ``writer:`` and the like); ``date`` (``yyyymmdd``
-as an integer, 00 for an unknown month or day; ranges give ``year:``, a histogram gives the year
-facet); ``sample`` (indexed only: the levels 1 .. k for a document key whose first k bits are 0, at
-most :data:`SAMPLE_LEVELS`, so that the term ``s`` lists the rows of a random 1/2^s of the documents,
-about one term per row on average: the sample the document total is estimated from, found through the
-index rather than by reading ``doc_key`` for every row). The title row alone stores ``doc_id`` and
-``meta`` (JSON: title, writers, periodical, issue, date, preview) for display.
+as an integer, 00 for an unknown month or day; ranges give ``year:``); ``year`` (fast only: the year
+facet counts its values, three times cheaper than a histogram of ``date``); ``sample`` (indexed only:
+the levels 1 .. k for a document key whose first k bits are 0, at most :data:`SAMPLE_LEVELS`, so that
+the term ``s`` lists the rows of a random 1/2^s of the documents, about one term per row on average: the
+sample the document total is estimated from, found through the index rather than by reading ``doc_key``
+for every row). The title row alone stores ``doc_id`` and ``meta`` (JSON: title, writers, periodical,
+issue, date, preview) for display.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def build_schema() -> tantivy.Schema:
     for f in FACET_FIELDS.values():
         sb.add_text_field(f, tokenizer_name="raw", fast=True, index_option="basic")
     sb.add_integer_field("date", indexed=True, fast=True)
+    sb.add_unsigned_field("year", fast=True)
     sb.add_text_field("meta", stored=True, tokenizer_name="silent", index_option="basic")
     return sb.build()
 
@@ -154,6 +156,8 @@ def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[
         common["entity_raw"] = ents
     if date is not None:
         common["date"] = date
+        if date >= 10000:
+            common["year"] = date // 10000
     first = next((b.plain_text() for b in doc.blocks if b.kind == "paragraph" and b.text.strip()), "")
     meta = {
         "doc_id": doc.id,
