@@ -94,7 +94,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("body", stored=True, tokenizer_name=ANALYZER)
     for f in FACET_FIELDS.values():
         sb.add_text_field(f, tokenizer_name="raw", fast=True, index_option="basic")
-    sb.add_integer_field("date", indexed=True, fast=True)
+    sb.add_integer_field("date", fast=True)  # fast only: ranges and sorting read the column
     sb.add_unsigned_field("year", fast=True)
     sb.add_text_field("meta", stored=True, tokenizer_name="silent", index_option="basic")
     return sb.build()
