@@ -75,9 +75,10 @@ def facets_and_documents(
     within a few per cent) at several times the cost on large result sets. Facets named in ``skip``
     (a field no document has values for) are listed empty without being counted.
 
-    With ``documents=True`` the same pass also counts the distinct documents among the matching rows
-    (as :func:`count_documents` does up to :data:`EXACT_DOCS_ROWS` rows), returned second (None
-    otherwise): for a query that is costly to evaluate (a phrase), one pass instead of two.
+    With ``documents=True`` the same pass also counts the distinct documents among all the matching rows
+    (HyperLogLog, as :func:`count_documents` does up to :data:`EXACT_DOCS_ROWS` rows), returned second
+    (None otherwise): for a query that is costly to evaluate (a phrase), one pass instead of two, and
+    counting costs little beside evaluating it.
     """
     per_value = {"aggs": {"docs": _DOCS}} if unit == "documents" else {}
     spec: dict[str, Any] = {}
