@@ -443,16 +443,22 @@ _LOAD_CHECKED = [0.0, 1.0]  # [when, whether cores were free]
 
 
 def _cores_free() -> bool:
-    """Whether the machine has cores to spare (load average below the number of cores; looked at once a
-    second): only then do the parts of a search run in worker threads. On a machine already busy,
-    handing work to a thread costs more than it saves: the thread waits to be scheduled, and the search
-    waits on it."""
+    """Whether the machine has cores to spare: fewer other threads ready to run than cores, as the kernel
+    counts them now (``/proc/loadavg``; the load average where that is missing), looked at twice a second.
+    Only then do the parts of a search run in worker threads: on a machine already busy, handing work to
+    a thread costs more than it saves (the thread waits to be scheduled, and the search waits on it)."""
     now = time.monotonic()
-    if now - _LOAD_CHECKED[0] > 1.0:
+    if now - _LOAD_CHECKED[0] > 0.5:
+        cores = os.cpu_count() or 1
         try:
-            free = os.getloadavg()[0] < (os.cpu_count() or 1)
-        except OSError:  # no load average on this system
-            free = True
+            with open("/proc/loadavg", encoding="ascii") as fh:
+                ready = int(fh.read().split()[3].split("/")[0]) - 1  # not counting this thread
+            free = ready < cores
+        except (OSError, ValueError, IndexError):
+            try:
+                free = os.getloadavg()[0] < cores
+            except OSError:  # neither on this system
+                free = True
         _LOAD_CHECKED[:] = [now, float(free)]
     return bool(_LOAD_CHECKED[1])
 
