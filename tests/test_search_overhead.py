@@ -95,3 +95,64 @@ def test_fold_keeps_positions_of_non_ascii_text() -> None:
     assert (
         Highlighter(frozenset({"jaures", "strasse"})).mark(text) == "<mark>Jaurès</mark>’ æther and <mark>Straße</mark>"
     )
+
+
+def _reference_fold(text: str) -> tuple[str, list[int]]:
+    """Every character folded on its own (as the index folds words), with where each came from."""
+    from masthead.search.results import fold_word
+
+    parts: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        f = ch.lower() if ch.isascii() else fold_word(ch)
+        parts.append(f)
+        where.extend([i] * len(f))
+    return "".join(parts), [*where, len(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ ’—-_ΣσςİıæœßйёЖжΑάé\u0301ﬁxY1"))))
+def test_fold_is_the_characters_folded_one_by_one(text: str) -> None:
+    folded, where = _fold_with_map(text)
+    ref, ref_where = _reference_fold(text)
+    assert folded == ref
+    if where is None:  # positions unchanged
+        assert len(folded) == len(text) and ref_where == [*range(len(text)), len(text)]
+    else:
+        assert where == ref_where
+
+
+@pytest.mark.parametrize("free", [True, False])
+def test_inline_and_threaded_searches_agree(ix: SearchIndex, monkeypatch: pytest.MonkeyPatch, free: bool) -> None:
+    import masthead.search.index as index_mod
+
+    def answers() -> list[dict]:
+        out = []
+        for q in ['"coal strike"', "walkout", "coal miners", "strike -walkout"]:
+            for facets in (True, False):
+                out.append(ix.search(q, facets=facets).to_dict())
+        return out
+
+    expected = answers()
+    monkeypatch.setattr(index_mod, "_cores_free", lambda: free)
+    assert answers() == expected
+
+
+def test_a_job_no_worker_has_started_runs_in_the_asking_thread() -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from masthead.search.index import _Job
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    gate = threading.Event()
+    try:
+        busy = _Job(pool, gate.wait)  # occupies the only worker
+        job = _Job(pool, threading.get_ident)
+        assert job.result() == threading.get_ident()  # not left waiting behind the busy worker
+        gate.set()
+        assert busy.result() is True
+        assert _Job(None, threading.get_ident).result() == threading.get_ident()
+    finally:
+        gate.set()
+        pool.shutdown()

@@ -3,7 +3,7 @@
 - :func:`top_rows` counts the matching rows and takes the top-scoring ones (or the oldest / newest) in
   one pass, grouped by document in rank order, equal scores broken by date.
 - :func:`facet_counts` runs one tantivy aggregation over the matching rows: periodical, writer, entity,
-  years (a histogram of ``date``) and decades (summed from years).
+  years (the values of ``year``) and decades (summed from years).
 - :func:`facets_and_documents` does both in one pass (for queries costly to evaluate).
 - :func:`count_documents` counts (or, for large result sets, estimates from a sample) the distinct
   documents among the matching rows.
@@ -22,6 +22,7 @@ from tantivy import Occur, Order, Query
 
 from masthead.search.compile import any_of
 from masthead.search.results import DocumentHit, FacetCount, Highlighter, Passage, format_date
+from masthead.search.schema import SAMPLE_LEVELS
 
 __all__ = [
     "facet_counts",
@@ -42,6 +43,8 @@ EXACT_DOCS_ROWS = 20_000
 SAMPLE_ROWS = 10_000
 """The sample for the document total is the largest power-of-two share of documents expected to hold
 at most this many of the matching rows."""
+YEAR_BUCKETS = 10_000
+"""Every year is listed (a terms count over the ``year`` field, not cut to the most frequent)."""
 _DOCS = {"cardinality": {"field": "doc_key"}}
 
 
@@ -65,23 +68,24 @@ def facets_and_documents(
     documents: bool = False,
 ) -> tuple[dict[str, list[FacetCount]], int | None]:
     """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
-    (the most frequent values), year (from a histogram of ``date``) and decade (summed from years).
+    (the most frequent values), year (every value of ``year``) and decade (summed from years).
 
     ``unit="passages"`` (the default) counts matching paragraphs per value: exact, and cheap (a counter
     per value). ``unit="documents"`` counts distinct documents per value (HyperLogLog per value, so
     within a few per cent) at several times the cost on large result sets. Facets named in ``skip``
     (a field no document has values for) are listed empty without being counted.
 
-    With ``documents=True`` the same pass also counts the distinct documents among the matching rows
-    (as :func:`count_documents` does up to :data:`EXACT_DOCS_ROWS` rows), returned second (None
-    otherwise): for a query that is costly to evaluate (a phrase), one pass instead of two.
+    With ``documents=True`` the same pass also counts the distinct documents among all the matching rows
+    (HyperLogLog, as :func:`count_documents` does up to :data:`EXACT_DOCS_ROWS` rows), returned second
+    (None otherwise): for a query that is costly to evaluate (a phrase), one pass instead of two, and
+    counting costs little beside evaluating it.
     """
     per_value = {"aggs": {"docs": _DOCS}} if unit == "documents" else {}
     spec: dict[str, Any] = {}
     for name, size in FACET_SIZE.items():
         if name not in skip:
             spec[name] = {"terms": {"field": f"{name}_raw", "size": size}, **per_value}
-    spec["year"] = {"histogram": {"field": "date", "interval": 10000, "min_doc_count": 1}, **per_value}
+    spec["year"] = {"terms": {"field": "year", "size": YEAR_BUCKETS}, **per_value}
     if documents:
         spec["_documents"] = _DOCS
     res = searcher.aggregate(q, spec)
@@ -96,7 +100,7 @@ def facets_and_documents(
         out[name] = counts
     years: dict[int, int] = {}
     for b in res["year"]["buckets"]:
-        y = int(b["key"]) // 10000
+        y = int(b["key"])
         if y > 0 and b["doc_count"]:
             years[y] = years.get(y, 0) + value(b)
     decades: dict[int, int] = {}
@@ -107,23 +111,28 @@ def facets_and_documents(
     return out, (_count(res["_documents"]) if documents else None)
 
 
-def count_documents(searcher: tantivy.Searcher, q: Query, rows: int) -> tuple[int, bool]:
+def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, rows: int) -> tuple[int, bool]:
     """``(documents, estimated)``: how many distinct documents the ``rows`` matching rows belong to.
 
     Up to :data:`EXACT_DOCS_ROWS` rows, every document is counted (HyperLogLog: exact for small sets,
     within a few per cent above). Beyond, the count is estimated from the documents whose key falls in
     the first 1/2^k of the key space, a random sample of documents (keys are hashes) expected to hold
-    about :data:`SAMPLE_ROWS` of the rows, times 2^k: a fraction of the cost of counting them all.
+    about :data:`SAMPLE_ROWS` of the rows, times 2^k: a fraction of the cost of counting them all. The
+    sample is the indexed term ``sample:k`` (see :mod:`masthead.search.schema`), so that only the
+    sampled rows are visited.
     """
     if rows <= EXACT_DOCS_ROWS:
         res = searcher.aggregate(q, {"docs": _DOCS})
         return min(rows, _count(res["docs"])), False
     shift = 0
-    while rows >> shift > SAMPLE_ROWS:
+    while rows >> shift > SAMPLE_ROWS and shift < SAMPLE_LEVELS:
         shift += 1
-    spec = {"sample": {"filter": f"doc_key:[0 TO {1 << (64 - shift)}}}", "aggs": {"docs": _DOCS}}}
-    res = searcher.aggregate(q, spec)
-    return min(rows, _count(res["sample"]["docs"]) << shift), True
+    if shift == 0:  # EXACT_DOCS_ROWS below SAMPLE_ROWS: nothing to sample
+        res = searcher.aggregate(q, {"docs": _DOCS})
+        return min(rows, _count(res["docs"])), False
+    sampled = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.term_query(schema, "sample", shift))])
+    res = searcher.aggregate(sampled, {"docs": _DOCS})
+    return min(rows, _count(res["docs"]) << shift), True
 
 
 def _count(metric: dict[str, Any]) -> int:

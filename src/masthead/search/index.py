@@ -19,12 +19,14 @@ text with the query's own highlighter.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +58,7 @@ from masthead.search.spelling import Vocabulary
 
 __all__ = ["SearchIndex", "SearchIndexError", "document_rows", "doc_key", "SORTS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SORTS = ("relevance", "oldest", "newest")
 MAX_LIMIT = 200
 MAX_OFFSET = 10000
@@ -329,17 +331,16 @@ class SearchIndex:
         try:
             q = full(compiled.query)
             # Counting runs in worker threads (tantivy releases the GIL) while this one ranks the rows
-            # and makes the snippets: the latency is the longest of them, not their sum.
+            # and makes the snippets: the latency is the longest of them, not their sum (see _Job).
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
-            # a phrase is costly to evaluate: its facet pass also counts the documents, so that the query
-            # runs twice (ranking, facets), not three times; for cheap queries with many rows the
+            # a phrase is costly to evaluate: its facet pass also counts the documents (every one, however
+            # many rows match: counting them costs little beside evaluating the phrase), so that the
+            # query runs twice (ranking, facets), not three times; for cheap queries with many rows the
             # document count samples instead (see count_documents)
             with_docs = facets and not browse and bool(compiled.highlighter.phrases)
 
-            def facet_pass(q: Query) -> Any:
-                return self._pool.submit(
-                    facets_and_documents, searcher, q, unit=facet_unit, skip=skip, documents=with_docs
-                )
+            def facet_pass(q: Query) -> _Job:
+                return self._job(facets_and_documents, searcher, q, unit=facet_unit, skip=skip, documents=with_docs)
 
             fut_facets = facet_pass(q) if facets else None
             rows, groups = top_rows(searcher, q, sort, offset + limit)
@@ -352,15 +353,15 @@ class SearchIndex:
                     if rows2:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
                         if fut_facets is not None:
-                            fut_facets.result()
+                            fut_facets.drop()
                             fut_facets = facet_pass(q)
             # every matching row is among the ranked ones (a small result set): its documents are known
             # exactly without a counting pass
             exact = rows <= _collect.EXACT_DOCS_ROWS
             complete = exact and sum(len(g) for g in groups.values()) >= rows
-            counted = with_docs and exact  # the facet pass counts them
+            counted = with_docs  # the facet pass counts them
             need_count = rows and not browse and not complete and not counted
-            fut_docs = self._pool.submit(count_documents, searcher, q, rows) if need_count else None
+            fut_docs = self._job(count_documents, searcher, self._schema, q, rows) if need_count else None
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
             )
@@ -400,6 +401,9 @@ class SearchIndex:
             elapsed_ms=(time.perf_counter() - t0) * 1000,
         )
 
+    def _job(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> _Job:
+        return _Job(self._pool if _cores_free() else None, functools.partial(fn, *args, **kwargs))
+
     # -- "did you mean" and related ------------------------------------------------------------------
     def suggest(self, word: str) -> list[str]:
         """Vocabulary words closest to ``word`` (most frequent first), for a word not in the archive."""
@@ -433,6 +437,51 @@ class SearchIndex:
             hit = [(v, tuple(self._analyzer.analyze(v))) for v in values]
             self._names[facet] = hit
         return hit
+
+
+_LOAD_CHECKED = [0.0, 1.0]  # [when, whether cores were free]
+
+
+def _cores_free() -> bool:
+    """Whether the machine has cores to spare: fewer other threads ready to run than cores, as the kernel
+    counts them now (``/proc/loadavg``; the load average where that is missing), looked at twice a second.
+    Only then do the parts of a search run in worker threads: on a machine already busy, handing work to
+    a thread costs more than it saves (the thread waits to be scheduled, and the search waits on it)."""
+    now = time.monotonic()
+    if now - _LOAD_CHECKED[0] > 0.5:
+        cores = os.cpu_count() or 1
+        try:
+            with open("/proc/loadavg", encoding="ascii") as fh:
+                ready = int(fh.read().split()[3].split("/")[0]) - 1  # not counting this thread
+            free = ready < cores
+        except (OSError, ValueError, IndexError):
+            try:
+                free = os.getloadavg()[0] < cores
+            except OSError:  # neither on this system
+                free = True
+        _LOAD_CHECKED[:] = [now, float(free)]
+    return bool(_LOAD_CHECKED[1])
+
+
+class _Job:
+    """Work handed to a worker thread (or, without a pool, done when its result is asked for), that the
+    thread asking for its result does itself when no worker has picked it up yet: a search never waits
+    for a worker to be scheduled (its latency is at most the sum of its parts), while on an idle machine
+    the parts overlap."""
+
+    def __init__(self, pool: ThreadPoolExecutor | None, fn: Callable[[], Any]) -> None:
+        self._fn = fn
+        self._fut: Future[Any] | None = pool.submit(fn) if pool is not None else None
+
+    def result(self) -> Any:
+        if self._fut is None or self._fut.cancel():
+            return self._fn()
+        return self._fut.result()
+
+    def drop(self) -> None:
+        """Not needed after all: cancelled if not started, else waited for (its searcher stays in use)."""
+        if self._fut is not None and not self._fut.cancel():
+            self._fut.result()
 
 
 def _apply_replacements(text: str, reps: list[tuple[tuple[int, int], str]]) -> str:

@@ -175,19 +175,34 @@ class _FoldTable(dict):
 
 _RESIZING: set[str] = set()
 _WORD_CHAR = re.compile(r"[^\W_]").match
-_NON_ASCII = re.compile(r"([^\x00-\x7f])")
 _TABLE = _FoldTable()
+
+
+_PLAIN: set[str] = set()
+"""Non-ASCII characters seen to fold to their own lower case, one character (see :func:`_is_plain`)."""
+_NOT_PLAIN: set[str] = set()
+
+
+def _is_plain(ch: str) -> bool:
+    """Whether a (non-ASCII) character folds to its own lower case, one character, whatever surrounds it
+    (a capital sigma lower-cases by its context, so it never qualifies)."""
+    if ch in _PLAIN:
+        return True
+    ok = ch != "\u03a3" and len(low := ch.lower()) == 1 and _TABLE[ord(ch)] == low
+    (_PLAIN if ok else _NOT_PLAIN).add(ch)
+    return ok
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """The text folded as the index folds it, with, for every folded position (and the end), the
     position in ``text`` it came from (None when positions are unchanged, the usual case)."""
-    # ASCII runs are lower-cased whole; only the (few) other characters go through the table
-    parts = _NON_ASCII.split(text)
-    odd = parts[1::2]
-    parts[1::2] = [_TABLE[ord(ch)] for ch in odd]
-    parts[::2] = [p.lower() for p in parts[::2]]
-    folded = "".join(parts)
+    odd = {ch for ch in set(text) if ch > "\x7f"}
+    # the usual case: every non-ASCII character of the text folds to its own lower case (curly quotes,
+    # dashes, most Cyrillic or Greek letters), so the whole text is lower-cased at once
+    if odd <= _PLAIN or (odd.isdisjoint(_NOT_PLAIN) and all(_is_plain(ch) for ch in odd)):
+        return text.lower(), None
+    # otherwise character by character, through the table (in C)
+    folded = text.translate(_TABLE)
     if len(folded) == len(text) and _RESIZING.isdisjoint(odd):
         return folded, None
     parts: list[str] = []

@@ -15,13 +15,17 @@ time instead would need a Python pass over every token (tokenising plus key mapp
 about 25-40 MB/s on one core, which would roughly halve the indexing rate), while the query-time
 look-up costs about 15-20 us per word.
 
-**Fields.** ``doc_key`` (64-bit hash of the document id: indexed for deletes, fast for grouping rows
-by document), ``kind`` (absent on paragraphs), ``block``, ``anchor`` (stored only where it is not
+**Fields.** ``doc_key`` (64-bit hash of the document id: indexed for deletes, fast for grouping rows by
+document), ``kind`` (absent on paragraphs), ``block``, ``anchor`` (stored only where it is not
 ``p{block}``); searched text ``title``, ``headings``, ``body``; exact values ``writer_raw``,
 ``periodical_raw``, ``entity_raw`` (facets, filters, ``writer:`` and the like); ``date`` (``yyyymmdd``
-as an integer, 00 for an unknown month or day; ranges give ``year:``, a histogram gives the year
-facet). The title row alone stores ``doc_id`` and ``meta`` (JSON: title, writers, periodical, issue,
-date, preview) for display.
+as an integer, 00 for an unknown month or day; ranges give ``year:``); ``year`` (fast only: the year
+facet counts its values, three times cheaper than a histogram of ``date``); ``sample`` (indexed only:
+the levels 1 .. k for a document key whose first k bits are 0, at most :data:`SAMPLE_LEVELS`, so that
+the term ``s`` lists the rows of a random 1/2^s of the documents, about one term per row on average: the
+sample the document total is estimated from, found through the index rather than by reading ``doc_key``
+for every row). The title row alone stores ``doc_id`` and ``meta`` (JSON: title, writers, periodical,
+issue, date, preview) for display.
 """
 
 from __future__ import annotations
@@ -45,10 +49,14 @@ __all__ = [
     "doc_key",
     "document_rows",
     "date_number",
+    "sample_levels",
+    "SAMPLE_LEVELS",
 ]
 
 ANALYZER = "masthead"
 PREVIEW_CHARS = 400
+SAMPLE_LEVELS = 20
+"""The deepest sample level indexed (1/2^20 of the documents)."""
 FACET_FIELDS = {"periodical": "periodical_raw", "writer": "writer_raw", "entity": "entity_raw"}
 """Exact values (as written) of the document's periodical, writers and glossary entries: facets,
 filters, and the targets of ``periodical:`` / ``writer:`` / ``entity:`` in a query."""
@@ -77,6 +85,7 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("doc_id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("doc_key", indexed=True, fast=True)
+    sb.add_unsigned_field("sample", indexed=True)
     sb.add_text_field("kind", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("block", stored=True)
     sb.add_text_field("anchor", stored=True, tokenizer_name="silent", index_option="basic")
@@ -85,7 +94,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("body", stored=True, tokenizer_name=ANALYZER)
     for f in FACET_FIELDS.values():
         sb.add_text_field(f, tokenizer_name="raw", fast=True, index_option="basic")
-    sb.add_integer_field("date", indexed=True, fast=True)
+    sb.add_integer_field("date", fast=True)  # fast only: ranges and sorting read the column
+    sb.add_unsigned_field("year", fast=True)
     sb.add_text_field("meta", stored=True, tokenizer_name="silent", index_option="basic")
     return sb.build()
 
@@ -93,6 +103,12 @@ def build_schema() -> tantivy.Schema:
 def doc_key(doc_id: str) -> int:
     """A 64-bit key for a document id (indexed for deletes, fast for grouping rows by document)."""
     return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def sample_levels(key: int) -> list[int]:
+    """The sample levels of a document key: ``s`` is one of them when the key's first ``s`` bits (of 64) are
+    0, i.e. ``key < 2**(64 - s)``; empty for half the keys."""
+    return list(range(1, min(64 - key.bit_length(), SAMPLE_LEVELS) + 1))
 
 
 _YEAR_IN = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
@@ -126,7 +142,11 @@ def _issue_label(doc: Document) -> str:
 def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
     """The index rows of a document (plain dicts, field name -> value), title row first."""
     date = date_number(doc)
-    common: dict[str, Any] = {"doc_key": doc_key(doc.id)}
+    key = doc_key(doc.id)
+    common: dict[str, Any] = {"doc_key": key}
+    levels = sample_levels(key)
+    if levels:
+        common["sample"] = levels
     if doc.writers:
         common["writer_raw"] = list(doc.writers)
     if doc.source.periodical:
@@ -136,6 +156,8 @@ def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[
         common["entity_raw"] = ents
     if date is not None:
         common["date"] = date
+        if date >= 10000:
+            common["year"] = date // 10000
     first = next((b.plain_text() for b in doc.blocks if b.kind == "paragraph" and b.text.strip()), "")
     meta = {
         "doc_id": doc.id,
@@ -146,15 +168,17 @@ def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[
         "date": date,
         "preview": first[:PREVIEW_CHARS],
     }
-    yield {
+    title_row = {
         **common,
         "doc_id": doc.id,
         "kind": "title",
         "block": -1,
         "title": doc.title,
-        "headings": doc.subtitle or "",
         "meta": json.dumps(meta, ensure_ascii=False),
     }
+    if doc.subtitle:
+        title_row["headings"] = doc.subtitle
+    yield title_row
     heading = ""
     for i, b in enumerate(doc.blocks):
         if b.kind == "section_break":
@@ -164,7 +188,9 @@ def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[
             heading = text
         if not text.strip():
             continue
-        row = {**common, "block": i, "headings": heading, "body": text}
+        row = {**common, "block": i, "body": text}
+        if heading:  # absent when empty: one field less to convert, index and store
+            row["headings"] = heading
         if b.kind != "paragraph":  # absent means paragraph: one field less on most rows
             row["kind"] = b.kind
         if b.anchor:
