@@ -44,6 +44,7 @@ from masthead.store.catalogue import (
 )
 from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
 from masthead.store.migrations import migrate, user_version
+from masthead.store.publishing import PublishingMixin
 
 __all__ = ["SQLiteStore"]
 
@@ -93,7 +94,7 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
     AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"""
 
 
-class SQLiteStore(ChangeFeedMixin, BatchMixin):
+class SQLiteStore(ChangeFeedMixin, BatchMixin, PublishingMixin):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
     Opening creates the file if needed and applies pending schema migrations. Raises
