@@ -66,11 +66,10 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class CatalogueRow:
-    """One document as the planner reads it: its summary, current revision hash, when it was added,
-    its ``(revision, updated)`` stamp and its issue (id and label, as the store files it)."""
+    """One document as the planner reads it: its summary, when it was added, its ``(revision, updated)``
+    stamp (which changes with every new revision) and its issue (id and label, as the store files it)."""
 
     summary: DocumentSummary
-    sha: str | None
     created: str
     stamp: tuple[int, str]
     issue_id: int | None = None
@@ -88,9 +87,8 @@ def read_catalogue(store: Store, ids: Sequence[str] | None = None) -> list[Catal
             if wanted is not None and doc.id not in wanted:
                 continue
             revs = store.revisions(doc.id)
-            sha = revs[-1].sha256 if revs else None
             created = revs[0].created if revs else ""
-            out.append(CatalogueRow(doc, sha, created, (doc.revision, revs[-1].created if revs else "")))
+            out.append(CatalogueRow(doc, created, (doc.revision, revs[-1].created if revs else "")))
         return out
     names: dict[str, tuple[str, ...]] = {}  # the writers' JSON repeats: parse each distinct list once
     pages: dict[tuple[Any, Any], str | None] = {}
@@ -104,7 +102,7 @@ def read_catalogue(store: Store, ids: Sequence[str] | None = None) -> list[Catal
             start, end = span
             pages[span] = None if start is None else str(start) if end is None or end == start else f"{start}-{end}"
         summary = DocumentSummary(r[0], r[1], r[2], writers, r[4], r[5], r[6], r[7], r[8], pages[span], r[11], r[12])
-        out.append(CatalogueRow(summary, r[13], r[14], (r[11], r[15]), r[16], r[17]))
+        out.append(CatalogueRow(summary, r[13], (r[11], r[14]), r[15], r[16]))
     return out
 
 
@@ -148,15 +146,14 @@ def catalogue_key(row: str, issue_ref: tuple[Any, ...] | None) -> str:
 
 def article_fingerprint(
     salt: str,
-    doc: DocumentSummary,
-    sha: str | None,
+    entry: CatalogueRow,
     row: str,
     periodical: PeriodicalSummary | None,
-    issue: IssueSummary | None,
+    issue_ref: tuple[Any, ...] | None,
     writers: Sequence[tuple[str, WriterSummary | None]],
 ) -> str:
     """The fingerprint of an article's page (the same whether the whole site or one article is planned)."""
-    head = (salt, "article", doc.revision, sha, periodical.title if periodical else None, _issue_ref(issue))
+    head = (salt, "article", entry.stamp, periodical.title if periodical else None, issue_ref)
     return fingerprint_rows(head + ([(n, w.slug, w.documents) if w else (n,) for n, w in writers],), (row,))
 
 
@@ -194,6 +191,24 @@ def _issues(store: Store, slug: str, by_id: dict[str, DocumentSummary]) -> list[
         if None in docs:
             return store.issues(slug)
         out.append(IssueSummary(*head, documents=docs))  # type: ignore[arg-type]
+    return out
+
+
+def _all_issues(store: Store, catalogue: list[CatalogueRow]) -> dict[str, list[IssueSummary]]:
+    """Every periodical's issues as :meth:`Store.issues` lists them, built from the catalogue rows and
+    the store's issue heads (a store without ``issue_heads`` gives an empty map: ask it per periodical)."""
+    heads = getattr(store, "issue_heads", None)
+    if heads is None:
+        return {}
+    docs_of: dict[int, list[DocumentSummary]] = {}
+    for entry in catalogue:  # in listing order: within an issue, page order
+        if entry.issue_id is not None:
+            docs_of.setdefault(entry.issue_id, []).append(entry.summary)
+    out: dict[str, list[IssueSummary]] = {}
+    for head in heads():
+        docs = docs_of.get(head[0])
+        if docs:
+            out.setdefault(head[1], []).append(IssueSummary(*head, documents=tuple(docs)))
     return out
 
 
@@ -238,8 +253,12 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
     issue_of: dict[str, IssueSummary] = {}
     by_id = {d.id: d for d in summaries}
     issue_page = urls.issue(0)
+    issues_of = _all_issues(store, catalogue)
+    ref_of: dict[int, tuple[Any, ...] | None] = {}
     for periodical in periodicals:
-        issues = _issues(store, periodical.slug, by_id)
+        issues = issues_of.get(periodical.slug)
+        if issues is None:
+            issues = _issues(store, periodical.slug, by_id)
         years = store.years(periodical.slug)
         for issue in issues:
             for d in issue.documents:
@@ -271,7 +290,9 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
                 ),
                 lambda p, slug=periodical.slug, year=year: p.periodical_year(slug, year),
             )
+        refs = [_issue_ref(issue) for issue in issues]
         for k, issue in enumerate(issues):
+            ref_of[issue.id] = refs[k]
             prev_issue = issues[k - 1] if k > 0 else None
             next_issue = issues[k + 1] if k + 1 < len(issues) else None
             # urls.issue(id) for an integer id, without percent-encoding 20,000 times
@@ -279,7 +300,13 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
             pages[path] = PageSpec(
                 path,
                 fingerprint_rows(
-                    (salt, "issue", periodical.title, _issue_ref(prev_issue), _issue_ref(next_issue)),
+                    (
+                        salt,
+                        "issue",
+                        periodical.title,
+                        refs[k - 1] if k > 0 else None,
+                        refs[k + 1] if next_issue else None,
+                    ),
                     (listed_issue[issue.id],),
                 ),
                 lambda p, i=issue, pe=periodical, a=prev_issue, b=next_issue: p.issue_page(i, pe, a, b),
@@ -297,7 +324,8 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
             docs_of_writer.setdefault(slug, []).append(doc.id)
         issue = issue_of.get(doc.id)
         row = row_of[doc.id]
-        docs[doc.id] = [entry.stamp[0], entry.stamp[1], catalogue_key(row, _issue_ref(issue))]
+        issue_ref = None if issue is None else ref_of[issue.id]
+        docs[doc.id] = [entry.stamp[0], entry.stamp[1], catalogue_key(row, issue_ref)]
         if not safe_doc_id(doc.id):
             skipped.append(doc.id)
             continue
@@ -306,7 +334,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         doc_writers = tuple((name, writer_by_slug.get(slug)) for name, slug in zip(names, slugs, strict=True))
         articles[doc.id] = ArticleContext(doc, periodical, issue, doc_writers)
         path = article_path(doc.id)
-        fp = article_fingerprint(salt, doc, entry.sha, row, periodical, issue, doc_writers)
+        fp = article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers)
         pages[path] = PageSpec(path, fp, doc_id=doc.id)
     for writer in writers:
         ids = docs_of_writer.get(writer.slug, [])
@@ -337,7 +365,8 @@ def article_specs(
         if (issue is None) != (entry.issue_id is None):
             return None
         row = repr(listed(doc))
-        if catalogue_key(row, _issue_ref(issue)) != old[2]:
+        issue_ref = _issue_ref(issue)
+        if catalogue_key(row, issue_ref) != old[2]:
             return None
         if not safe_doc_id(doc.id):
             continue
@@ -355,6 +384,6 @@ def article_specs(
         articles[doc.id] = ArticleContext(doc, periodical, issue, tuple(doc_writers))
         path = article_path(doc.id)
         pages[path] = PageSpec(
-            path, article_fingerprint(salt, doc, entry.sha, row, periodical, issue, doc_writers), doc_id=doc.id
+            path, article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers), doc_id=doc.id
         )
     return pages, articles
