@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from test_publish_site import LABOR_ID, connolly_id, make_store
 
 from masthead.publish import build_site
 from masthead.publish.plan import make_plan
@@ -15,6 +14,7 @@ from masthead.publish.site import MANIFEST, _salt
 from masthead.search import SearchIndex
 from masthead.search.sync import sync
 from masthead.web.urls import Urls
+from test_publish_site import LABOR_ID, connolly_id, make_store
 
 
 @pytest.fixture

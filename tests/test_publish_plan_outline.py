@@ -1,4 +1,4 @@
-"""The site planner's issue lists (from ``issue_outlines``, or catalogue rows and ``issue_heads``) equal :meth:`issues`."""
+"""The site planner's issue lists (from ``issue_outlines``, or catalogue rows and issue heads) equal ``issues``."""
 
 from __future__ import annotations
 

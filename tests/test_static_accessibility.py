@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from test_publish_site import LABOR_ID, check_page, html_pages, make_store
 
 from masthead.publish import build_site
 from masthead.web.app import STATIC
+from test_publish_site import LABOR_ID, check_page, html_pages, make_store
 
 CSS = STATIC / "masthead.css"
 NAMED = {"white": "#ffffff", "black": "#000000"}

@@ -12,11 +12,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from test_publish_site import LABOR_ID, make_store
 
 from masthead.export.cite import render_citation
 from masthead.publish import build_site
 from masthead.publish.site import STATIC_DOWNLOADS, export_file
+from test_publish_site import LABOR_ID, make_store
 
 BASE = "https://archive.example.org/masthead"
 
@@ -105,7 +105,9 @@ def test_cli_no_downloads(fresh) -> None:
     store, site = fresh
     archive = store.path
     store.close()
-    result = CliRunner().invoke(app, ["build", "--archive", archive, "--out", str(site), "--no-search", "--no-downloads"])
+    result = CliRunner().invoke(
+        app, ["build", "--archive", archive, "--out", str(site), "--no-search", "--no-downloads"]
+    )
     assert result.exit_code == 0, result.output
     assert not (site / "export").exists()
     result = CliRunner().invoke(app, ["build", "--archive", archive, "--out", str(site), "--no-search", "-q"])

@@ -59,8 +59,8 @@ class Plan:
     articles: dict[str, ArticleContext]
     summaries: list[DocumentSummary]
     skipped: list[str]
-    docs: dict[str, list[Any]] = field(default_factory=dict)
-    """Per document id: ``[revision, updated, catalogue key]`` (what the manifest keeps)."""
+    docs: dict[str, str] = field(default_factory=dict)
+    """Per document id: ``"revision updated catalogue-key"`` (what the manifest keeps)."""
     created: dict[str, str] = field(default_factory=dict)
 
 
@@ -314,7 +314,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
 
     docs_of_writer: dict[str, list[str]] = {}
     articles: dict[str, ArticleContext] = {}
-    docs: dict[str, list[Any]] = {}
+    docs: dict[str, str] = {}
     created: dict[str, str] = {}
     for entry in catalogue:
         doc = entry.summary
@@ -325,7 +325,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         issue = issue_of.get(doc.id)
         row = row_of[doc.id]
         issue_ref = None if issue is None else ref_of[issue.id]
-        docs[doc.id] = [entry.stamp[0], entry.stamp[1], catalogue_key(row, issue_ref)]
+        docs[doc.id] = f"{entry.stamp[0]} {entry.stamp[1]} {catalogue_key(row, issue_ref)}"
         if not safe_doc_id(doc.id):
             skipped.append(doc.id)
             continue
@@ -347,7 +347,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
 
 
 def article_specs(
-    store: Store, salt: str, rows: Sequence[CatalogueRow], known: dict[str, list[Any]]
+    store: Store, salt: str, rows: Sequence[CatalogueRow], known: dict[str, str]
 ) -> tuple[dict[str, PageSpec], dict[str, ArticleContext]] | None:
     """The pages of just these saved documents, when their saves changed nothing that another page shows:
     each document was in the last build (``known``: the previous plan's :attr:`Plan.docs`) and its
@@ -366,7 +366,7 @@ def article_specs(
             return None
         row = repr(listed(doc))
         issue_ref = _issue_ref(issue)
-        if catalogue_key(row, issue_ref) != old[2]:
+        if catalogue_key(row, issue_ref) != old.rsplit(" ", 1)[-1]:
             return None
         if not safe_doc_id(doc.id):
             continue

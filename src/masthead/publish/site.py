@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from masthead.model import Document
 from masthead.publish.feeds import FEED_SIZE, FeedEntry, atom_feed, robots_txt, sitemap_xml
 from masthead.publish.plan import PageSpec, Plan, article_specs, make_plan, page_path, read_catalogue
@@ -150,7 +152,9 @@ def build_site(
     if old.get("downloads") and not downloads:
         shutil.rmtree(out / "export", ignore_errors=True)
 
-    quick = _quick_plan(store, out, salt, old, base_url) if same_salt else None
+    # Every page of the last build still there? (Else rewrite the missing ones: that needs the whole plan.)
+    present = bool(old_pages) and all(os.path.isfile(f"{out}/{path}") for path in old_pages)
+    quick = _quick_plan(store, salt, old, base_url) if same_salt and present else None
     if quick is not None:
         plan, todo = quick
         report.mode = "changed articles only"
@@ -160,7 +164,7 @@ def build_site(
         todo = [
             spec
             for path, spec in plan.pages.items()
-            if old_pages.get(path) != spec.fingerprint or not os.path.isfile(f"{out}/{path}")
+            if old_pages.get(path) != spec.fingerprint or not present and not os.path.isfile(f"{out}/{path}")
         ]
     report.skipped = plan.skipped
     report.pages = len(plan.pages)
@@ -213,18 +217,18 @@ QUICK_LIMIT = 500
 
 
 def _quick_plan(
-    store: Store, out: Path, salt: str, old: dict[str, Any], base_url: str | None
+    store: Store, salt: str, old: dict[str, Any], base_url: str | None
 ) -> tuple[Plan, list[PageSpec]] | None:
     """The plan of a rebuild in which only already-published articles were saved, and none of them in a
     way another page shows (same catalogue key: title, writers, issue... as before): the previous
     manifest's pages, with the saved articles' pages re-planned. None when the whole site must be
-    planned: documents added or deleted, a key changed, many saves, a page file missing, another base
-    URL, or a store without the publishing queries.
+    planned: documents added or deleted, a key changed, many saves, another base URL, or a store
+    without the publishing queries. (The caller has checked that every page of the last build is there.)
 
     Which documents were saved is read from the documents' ``(revision, updated)`` stamps, not from
     the store's change feed: the search index prunes the feed once it has applied it."""
     stamps_of = getattr(store, "document_stamps", None)
-    known: dict[str, list[Any]] = old.get("docs") or {}
+    known: dict[str, str] = old.get("docs") or {}
     if stamps_of is None or not known or old.get("base_url", "") != (base_url or ""):
         return None
     stamps = stamps_of()
@@ -235,13 +239,11 @@ def _quick_plan(
         was = known.get(doc_id)
         if was is None:
             return None
-        if was[0] != revision or was[1] != updated:
+        if not was.startswith(f"{revision} {updated} "):
             saved.append(doc_id)
     if len(saved) > QUICK_LIMIT:
         return None
     pages: dict[str, str] = old["pages"]
-    if not all(os.path.isfile(f"{out}/{path}") for path in pages):
-        return None
     rows = read_catalogue(store, saved)
     if len(rows) != len(saved):
         return None
@@ -257,7 +259,8 @@ def _quick_plan(
         docs=dict(known),
     )
     for row in rows:
-        plan.docs[row.summary.id] = [row.stamp[0], row.stamp[1], known[row.summary.id][2]]
+        key = known[row.summary.id].rsplit(" ", 1)[-1]
+        plan.docs[row.summary.id] = f"{row.stamp[0]} {row.stamp[1]} {key}"
     todo = [spec for path, spec in specs.items() if pages.get(path) != spec.fingerprint]
     plan.pages.update(specs)
     return plan, todo
@@ -282,6 +285,7 @@ def _render_pages(
 ) -> None:
     base = Pages(store, title=title, search_enabled=True, static_site=True)
     base.env.auto_reload = False  # templates do not change during a build: no stat() per page
+    base.env.bytecode_cache = jinja2.FileSystemBytecodeCache()  # compiled templates, keyed by their source
     if downloads:
         install_template_globals(base.env, downloads=True)
         base.env.globals["export_downloads"] = list(STATIC_DOWNLOADS.items())
