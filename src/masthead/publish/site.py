@@ -289,6 +289,9 @@ def _render_pages(
     if downloads:
         install_template_globals(base.env, downloads=True)
         base.env.globals["export_downloads"] = list(STATIC_DOWNLOADS.items())
+    # The catalogue already counted each article's words when it was saved: no count per page.
+    words = {doc_id: ctx.summary.words for doc_id, ctx in plan.articles.items()}
+    base.env.globals["word_count_of"] = lambda doc: words.get(doc.id) or doc.word_count()
     by_depth: dict[int, Pages] = {}
 
     def pages_at(path: str) -> Pages:
@@ -424,6 +427,12 @@ def _documents(store: Store, ids: list[str]) -> Iterator[Document]:
     """The current documents with these ids (streamed from the store when there are many)."""
     if len(ids) > STREAM_ABOVE:
         wanted = set(ids)
+        rows = getattr(store, "iter_document_json", None)
+        if rows is not None:  # parse only the wanted documents
+            for doc_id, text in rows():
+                if doc_id in wanted:
+                    yield Document.from_json(text)
+            return
         for doc in store.iter_documents():
             if doc.id in wanted:
                 yield doc
