@@ -152,15 +152,20 @@ def build_site(
     if old.get("downloads") and not downloads:
         shutil.rmtree(out / "export", ignore_errors=True)
 
-    # Every page of the last build still there? (Else rewrite the missing ones: that needs the whole plan.)
-    present = bool(old_pages) and all(os.path.isfile(f"{out}/{path}") for path in old_pages)
-    quick = _quick_plan(store, salt, old, base_url) if same_salt and present else None
+    # Every page of the last build still there? (Else the missing ones are rewritten, which needs the whole
+    # plan.) Checked on a thread, whose stat() calls overlap the planning.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-check") as pool:
+        check = pool.submit(lambda: bool(old_pages) and all(os.path.isfile(f"{out}/{p}") for p in old_pages))
+        quick = _quick_plan(store, salt, old, base_url) if same_salt and old_pages else None
+        if quick is not None and not check.result():
+            quick = None
+        if quick is None:
+            plan = make_plan(store, salt, Urls(prefix="", suffix="/index.html", paged_paths=True))
+        present = check.result()
     if quick is not None:
         plan, todo = quick
         report.mode = "changed articles only"
     else:
-        root = Urls(prefix="", suffix="/index.html", paged_paths=True)
-        plan = make_plan(store, salt, root)
         todo = [
             spec
             for path, spec in plan.pages.items()
