@@ -71,7 +71,10 @@ def show(label: str, r: BuildReport) -> None:
             f"boxes' citeproc citations in {r.downloads_seconds:.3f} s "
             f"({1000 * r.downloads_seconds / max(n, 1):.3f} ms per page), included in the wall time above"
         )
-    what = "catalogue read, fingerprints of every page" if r.mode == "whole site" else "saved articles re-planned"
+    what = {
+        "whole site": "catalogue read, fingerprints of every page",
+        "changed articles only": "saved articles re-planned",
+    }.get(r.mode, "saved articles and the pages listing them re-planned")
     print(f"  planning     : {r.plan_seconds:.3f} s ({r.mode}: {what})")
     build = r.total_seconds - (r.pagefind_seconds or 0)
     print(f"  build total  : {build:.3f} s without Pagefind", end="")

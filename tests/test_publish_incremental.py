@@ -14,7 +14,7 @@ from masthead.publish.site import MANIFEST, _salt
 from masthead.search import SearchIndex
 from masthead.search.sync import sync
 from masthead.web.urls import Urls
-from test_publish_site import LABOR_ID, connolly_id, make_store
+from test_publish_site import LABOR_ID, connolly_id, dependents, make_store
 
 
 @pytest.fixture
@@ -57,14 +57,30 @@ def test_body_edits_replan_only_the_saved_articles(fresh) -> None:
     assert "<dd>2</dd>" in (site / f"articles/{LABOR_ID}/index.html").read_text(encoding="utf-8")
 
 
-def test_changes_other_pages_show_plan_the_whole_site(fresh) -> None:
+def test_a_new_title_replans_the_article_and_its_lists(fresh) -> None:
+    store, site = fresh
+    build_site(store, site, pagefind=False, downloads=False)
+    doc_id = connolly_id(store)
+    doc = store.get(doc_id)
+    assert doc is not None
+    store.save(doc.replace(title="Aaa, a title that sorts first"), message="retitle")  # lists show titles
+    report = build_site(store, site, pagefind=False, downloads=False)
+    assert report.mode == "changed articles and their lists"
+    assert set(report.written) == dependents(store, doc_id)
+    assert_same_as_whole_plan(store, site)
+    # Pages too: and the next build, planning the whole site, finds nothing more to write.
+    again = build_site(store, site, pagefind=False, downloads=False, incremental=True)
+    assert again.written == []
+
+
+def test_moves_additions_and_deletions_plan_the_whole_site(fresh) -> None:
     store, site = fresh
     build_site(store, site, pagefind=False, downloads=False)
     doc = store.get(LABOR_ID)
     assert doc is not None
-    store.save(doc.replace(title="Another title"), message="retitle")  # lists show titles
+    store.save(doc.replace(writers=("Someone Else",)), message="another writer")  # counts change
     report = build_site(store, site, pagefind=False, downloads=False)
-    assert report.mode == "whole site" and "articles/index.html" in report.written
+    assert report.mode == "whole site" and "index.html" in report.written
     assert_same_as_whole_plan(store, site)
 
     doc = store.get(LABOR_ID)

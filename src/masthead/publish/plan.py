@@ -157,6 +157,44 @@ def article_fingerprint(
     return fingerprint_rows(head + ([(n, w.slug, w.documents) if w else (n,) for n, w in writers],), (row,))
 
 
+def fp_articles(salt: str, total: int, offset: int, rows: Sequence[str]) -> str:
+    """The fingerprint of a page of the article list (``rows``: its documents' listed fields as text)."""
+    return fingerprint_rows((salt, "articles", total, offset), rows)
+
+
+def fp_periodical(salt: str, periodical: PeriodicalSummary, years: Any, full: bool, issues: Sequence[str]) -> str:
+    """The fingerprint of a periodical's page (``issues``: each issue listed as text, when ``full``)."""
+    return fingerprint_rows((salt, "periodical", periodical, years, full), issues if full else [])
+
+
+def fp_year(salt: str, title: str, year: int, prev: int | None, next_: int | None, issues: Sequence[str]) -> str:
+    """The fingerprint of one year of a periodical."""
+    return fingerprint_rows((salt, "year", title, year, prev, next_), issues)
+
+
+def fp_issue(salt: str, title: str, prev_ref: Any, next_ref: Any, listed_issue: str) -> str:
+    """The fingerprint of an issue's page."""
+    return fingerprint_rows((salt, "issue", title, prev_ref, next_ref), (listed_issue,))
+
+
+def fp_writer(salt: str, writer: WriterSummary, rows: Sequence[str]) -> str:
+    """The fingerprint of a writer's page."""
+    return fingerprint_rows((salt, "writer", writer), rows)
+
+
+def place_key(doc: DocumentSummary, issue_ref: tuple[Any, ...] | None) -> str:
+    """A hash of where a document sits in the catalogue (its issue, writers, periodical, volume, number
+    and date): when only this stays the same, a change to its catalogue key is a new title, subtitle or
+    pages, which its own lists show (issue, year, periodical, writers, article list) and nothing else."""
+    place = (issue_ref, doc.writers, doc.periodical, doc.periodical_slug, doc.volume, doc.issue, doc.date)
+    return hashlib.blake2b(repr(place).encode(), digest_size=8).hexdigest()
+
+
+def doc_entry(stamp: tuple[int, str], key: str, place: str) -> str:
+    """A document's manifest entry: ``"revision updated catalogue-key place-key"``."""
+    return f"{stamp[0]} {stamp[1]} {key} {place}"
+
+
 def article_path(doc_id: str) -> str:
     """The file of an article's page (what ``urls.article()`` names, unquoted)."""
     return f"articles/{doc_id.strip('/')}/index.html"
@@ -246,7 +284,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         chunk = [row_of[d.id] for d in summaries[offset : offset + PAGE_SIZE]]
         add(
             urls.articles(offset=offset),
-            fingerprint_rows((salt, "articles", total, offset), chunk),
+            fp_articles(salt, total, offset, chunk),
             lambda p, offset=offset: p.articles(offset=offset),
         )
 
@@ -267,9 +305,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         listed_issue = {issue.id: _listed_issue(issue, row_of) for issue in issues}
         add(
             urls.periodical(periodical.slug),
-            fingerprint_rows(
-                (salt, "periodical", periodical, years, full), [listed_issue[i.id] for i in issues] if full else []
-            ),
+            fp_periodical(salt, periodical, years, full, [listed_issue[i.id] for i in issues] if full else []),
             lambda p, slug=periodical.slug: p.periodical(slug),
         )
         year_list = [y for y, _ in years]
@@ -285,9 +321,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
             next_year = year_list[k + 1] if k + 1 < len(year_list) else None
             add(
                 urls.periodical_year(periodical.slug, year),
-                fingerprint_rows(
-                    (salt, "year", periodical.title, year, prev_year, next_year), [listed_issue[i.id] for i in in_year]
-                ),
+                fp_year(salt, periodical.title, year, prev_year, next_year, [listed_issue[i.id] for i in in_year]),
                 lambda p, slug=periodical.slug, year=year: p.periodical_year(slug, year),
             )
         refs = [_issue_ref(issue) for issue in issues]
@@ -299,15 +333,12 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
             path = issue_page.replace("/0/", f"/{int(issue.id)}/")
             pages[path] = PageSpec(
                 path,
-                fingerprint_rows(
-                    (
-                        salt,
-                        "issue",
-                        periodical.title,
-                        refs[k - 1] if k > 0 else None,
-                        refs[k + 1] if next_issue else None,
-                    ),
-                    (listed_issue[issue.id],),
+                fp_issue(
+                    salt,
+                    periodical.title,
+                    refs[k - 1] if k > 0 else None,
+                    refs[k + 1] if next_issue else None,
+                    listed_issue[issue.id],
                 ),
                 lambda p, i=issue, pe=periodical, a=prev_issue, b=next_issue: p.issue_page(i, pe, a, b),
             )
@@ -325,7 +356,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         issue = issue_of.get(doc.id)
         row = row_of[doc.id]
         issue_ref = None if issue is None else ref_of[issue.id]
-        docs[doc.id] = f"{entry.stamp[0]} {entry.stamp[1]} {catalogue_key(row, issue_ref)}"
+        docs[doc.id] = doc_entry(entry.stamp, catalogue_key(row, issue_ref), place_key(doc, issue_ref))
         if not safe_doc_id(doc.id):
             skipped.append(doc.id)
             continue
@@ -340,7 +371,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         ids = docs_of_writer.get(writer.slug, [])
         add(
             urls.writer(writer.slug),
-            fingerprint_rows((salt, "writer", writer), [row_of[i] for i in ids]),
+            fp_writer(salt, writer, [row_of[i] for i in ids]),
             lambda p, slug=writer.slug: p.writer(slug),
         )
     return Plan(pages=pages, articles=articles, summaries=summaries, skipped=skipped, docs=docs, created=created)
@@ -348,26 +379,36 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
 
 def article_specs(
     store: Store, salt: str, rows: Sequence[CatalogueRow], known: dict[str, str]
-) -> tuple[dict[str, PageSpec], dict[str, ArticleContext]] | None:
-    """The pages of just these saved documents, when their saves changed nothing that another page shows:
-    each document was in the last build (``known``: the previous plan's :attr:`Plan.docs`) and its
-    catalogue key is as it was. None when any key changed (the whole site must be planned)."""
+) -> tuple[dict[str, PageSpec], dict[str, ArticleContext], list[CatalogueRow], dict[str, str]] | None:
+    """The pages of just these saved documents, and those of them whose lists must be re-planned too.
+
+    Each document must have been in the last build (``known``: the previous plan's :attr:`Plan.docs`)
+    in the same place (:func:`place_key`): then either its catalogue key is as it was (only its own page
+    can have changed) or its title, subtitle or pages changed (returned last: its lists change too).
+    Also returned: the documents' new manifest entries. None when a document moved (the whole site must
+    be planned)."""
     pages: dict[str, PageSpec] = {}
     articles: dict[str, ArticleContext] = {}
+    relisted: list[CatalogueRow] = []
+    entries: dict[str, str] = {}
     periodicals: dict[str, PeriodicalSummary | None] = {}
     writers: dict[str, WriterSummary | None] = {}
     for entry in rows:
         doc = entry.summary
-        old = known.get(doc.id)
-        if old is None or entry.issue_id is None and doc.periodical_slug or entry.issue_id and not entry.issue_label:
+        old = known.get(doc.id, "").split(" ")
+        if len(old) != 4 or entry.issue_id is None and doc.periodical_slug or entry.issue_id and not entry.issue_label:
             return None
         issue = store.issue(entry.issue_id) if entry.issue_id is not None else None
         if (issue is None) != (entry.issue_id is None):
             return None
         row = repr(listed(doc))
         issue_ref = _issue_ref(issue)
-        if catalogue_key(row, issue_ref) != old.rsplit(" ", 1)[-1]:
+        if place_key(doc, issue_ref) != old[3]:
             return None
+        key = catalogue_key(row, issue_ref)
+        if key != old[2]:
+            relisted.append(entry)
+        entries[doc.id] = doc_entry(entry.stamp, key, old[3])
         if not safe_doc_id(doc.id):
             continue
         slug = doc.periodical_slug
@@ -386,4 +427,4 @@ def article_specs(
         pages[path] = PageSpec(
             path, article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers), doc_id=doc.id
         )
-    return pages, articles
+    return pages, articles, relisted, entries

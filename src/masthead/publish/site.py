@@ -34,6 +34,7 @@ import jinja2
 from masthead.model import Document
 from masthead.publish.feeds import FEED_SIZE, FeedEntry, atom_feed, robots_txt, sitemap_xml
 from masthead.publish.plan import PageSpec, Plan, article_specs, make_plan, page_path, read_catalogue
+from masthead.publish.replan import list_specs
 from masthead.render.html import article_body
 from masthead.store import Store
 from masthead.store.catalogue import now_utc
@@ -163,8 +164,9 @@ def build_site(
             plan = make_plan(store, salt, Urls(prefix="", suffix="/index.html", paged_paths=True))
         present = check.result()
     if quick is not None:
-        plan, todo = quick
-        report.mode = "changed articles only"
+        plan, todo, plan_specs = quick
+        relisted = any(spec.doc_id is None for spec in plan_specs)  # pages that list a retitled article
+        report.mode = "changed articles and their lists" if relisted else "changed articles only"
     else:
         todo = [
             spec
@@ -223,12 +225,13 @@ QUICK_LIMIT = 500
 
 def _quick_plan(
     store: Store, salt: str, old: dict[str, Any], base_url: str | None
-) -> tuple[Plan, list[PageSpec]] | None:
-    """The plan of a rebuild in which only already-published articles were saved, and none of them in a
-    way another page shows (same catalogue key: title, writers, issue... as before): the previous
-    manifest's pages, with the saved articles' pages re-planned. None when the whole site must be
-    planned: documents added or deleted, a key changed, many saves, another base URL, or a store
-    without the publishing queries. (The caller has checked that every page of the last build is there.)
+) -> tuple[Plan, list[PageSpec], list[PageSpec]] | None:
+    """The plan of a rebuild in which only already-published articles were saved, none of them moved (same
+    issue, writers, date: :func:`~masthead.publish.plan.place_key`): the previous manifest's pages, with
+    the saved articles' pages re-planned, and, for those whose title, subtitle or pages changed, the
+    pages that list them (:func:`~masthead.publish.replan.list_specs`). None when the whole site must be
+    planned: documents added or deleted or moved, many saves, another base URL, or a store without the
+    publishing queries. (The caller has checked that every page of the last build is there.)
 
     Which documents were saved is read from the documents' ``(revision, updated)`` stamps, not from
     the store's change feed: the search index prunes the feed once it has applied it."""
@@ -255,7 +258,9 @@ def _quick_plan(
     found = article_specs(store, salt, rows, known)
     if found is None:
         return None
-    specs, articles = found
+    specs, articles, relisted, entries = found
+    if relisted:
+        specs.update(list_specs(store, salt, relisted, Urls(prefix="", suffix="/index.html", paged_paths=True)))
     plan = Plan(
         pages={p: PageSpec(p, fp) for p, fp in pages.items()},
         articles=articles,
@@ -263,12 +268,10 @@ def _quick_plan(
         skipped=list(old.get("skipped", [])),
         docs=dict(known),
     )
-    for row in rows:
-        key = known[row.summary.id].rsplit(" ", 1)[-1]
-        plan.docs[row.summary.id] = f"{row.stamp[0]} {row.stamp[1]} {key}"
+    plan.docs.update(entries)
     todo = [spec for path, spec in specs.items() if pages.get(path) != spec.fingerprint]
     plan.pages.update(specs)
-    return plan, todo
+    return plan, todo, list(specs.values())
 
 
 def _newest(plan: Plan) -> list[str]:
