@@ -15,7 +15,7 @@ import pytest
 
 from masthead.export.cite import render_citation
 from masthead.publish import build_site
-from masthead.publish.site import STATIC_DOWNLOADS, export_file
+from masthead.publish.downloads import STATIC_DOWNLOADS, export_file
 from test_publish_site import LABOR_ID, make_store
 
 BASE = "https://archive.example.org/masthead"

@@ -32,6 +32,7 @@ from typing import Any
 import jinja2
 
 from masthead.model import Document
+from masthead.publish.downloads import STATIC_DOWNLOADS, export_file, exports
 from masthead.publish.feeds import FEED_SIZE, FeedEntry, atom_feed, robots_txt, sitemap_xml
 from masthead.publish.plan import PageSpec, Plan, article_specs, make_plan, page_path, read_catalogue
 from masthead.publish.replan import list_specs
@@ -39,7 +40,7 @@ from masthead.render.html import article_body
 from masthead.store import Store
 from masthead.store.catalogue import now_utc
 from masthead.web.app import STATIC, TEMPLATES, Pages
-from masthead.web.publish_routes import export_path, install_template_globals
+from masthead.web.publish_routes import install_template_globals
 from masthead.web.urls import Urls
 
 MANIFEST = ".masthead-build.json"
@@ -48,23 +49,6 @@ ASSETS = Path(__file__).parent / "assets"
 EXPORT = Path(__file__).parent.parent / "export"
 STATIC_FILES = {"masthead.css": STATIC / "masthead.css", "static-search.js": ASSETS / "static-search.js"}
 """The files copied to ``static/`` (the server's ``search.js`` is not: the static site uses Pagefind)."""
-STATIC_DOWNLOADS: dict[str, str] = {
-    "TEI": ".tei.xml",
-    "EPUB": ".epub",
-    "BibTeX": ".bib",
-    "RIS": ".ris",
-    "CSL-JSON": ".csl.json",
-    "Text": ".txt",
-}
-"""The download files written beside each article page (label: file ending), and their formats below."""
-_FORMAT_OF = {
-    ".tei.xml": "tei",
-    ".epub": "epub",
-    ".bib": "bibtex",
-    ".ris": "ris",
-    ".csl.json": "csl-json",
-    ".txt": "text",
-}
 STREAM_ABOVE = 200
 """Above this many article pages to render, stream every document rather than fetch one at a time."""
 
@@ -326,29 +310,13 @@ def _render_pages(
         def export_files(doc: Document) -> None:
             nonlocal mark
             start = time.perf_counter()
-            for data, path in _exports(store, doc, base_url):
+            for data, path in exports(store, doc, base_url):
                 writer.write(out / path, data)
                 report.downloads_written += 1
             mark = time.perf_counter()
             report.downloads_seconds += mark - start
 
         _render_all(store, plan, todo, pages_at, wrote, export_files if downloads else None)
-
-
-def export_file(doc_id: str, ending: str) -> str:
-    """The file (below the site root) of an article's download with this ending; the article page links
-    to it as :func:`~masthead.web.publish_routes.export_path` names it (percent-encoded)."""
-    return page_path(export_path(doc_id, ending))
-
-
-def _exports(store: Store, doc: Document, base_url: str | None) -> Iterator[tuple[bytes, str]]:
-    """An article's download files: (content, path below the site root)."""
-    from masthead.export import export
-
-    revisions = store.revisions(doc.id)
-    for ending, fmt in _FORMAT_OF.items():
-        body = export(doc, fmt, base_url=base_url, revisions=revisions)
-        yield (body if isinstance(body, bytes) else body.encode("utf-8")), export_file(doc.id, ending)
 
 
 class _Writer:
@@ -598,9 +566,10 @@ def _salt(title: str, base_url: str | None = None, downloads: bool = False) -> s
     h.update(f"{__version__}\0{title}\0{downloads}\0{base_url or ''}\0".encode())
     for path in sorted(TEMPLATES.glob("*.html")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
-    modules = ["render/html.py", "web/app.py", "web/urls.py", "publish/plan.py", "publish/site.py"]
+    modules = ["render/html.py", "web/app.py", "web/urls.py", "publish/plan.py", "publish/replan.py", "publish/site.py"]
     if downloads:
-        modules += ["web/publish_routes.py", *(f"export/{p.name}" for p in sorted(EXPORT.glob("*.py")))]
+        modules += ["publish/downloads.py", "web/publish_routes.py"]
+        modules += [f"export/{p.name}" for p in sorted(EXPORT.glob("*.py"))]
     for module in modules:
         h.update((Path(__file__).parent.parent / module).read_bytes())
     return h.hexdigest()
