@@ -81,7 +81,8 @@ class BuildReport:
     downloads_written: int = 0
     """Download files (TEI, EPUB, BibTeX...) written beside the article pages."""
     downloads_seconds: float = 0.0
-    """Of ``render_seconds``: time spent producing the download files and the citations."""
+    """Of ``render_seconds``: time spent producing and queueing the download files (the "Cite this" box's
+    citations are produced with the page, in ``template_seconds``)."""
     mode: str = "whole site"
     """What was planned: ``whole site``, or ``changed articles only`` when only saved articles' own
     pages could have changed."""
