@@ -17,9 +17,7 @@ def _doc() -> Document:
         subtitle="Sub",
         blocks=(
             Block(
-                "paragraph",
-                "Tlie first paragraph.",
-                marks=(Mark(5, 10, "emphasis"), Mark(21, 21, "noteref", "n1", "1")),
+                "paragraph", "Tlie first paragraph.", marks=(Mark(5, 10, "emphasis"), Mark(21, 21, "noteref", "n1", "1"))
             ),
             Block("list", children=(Block("item", "one"), Block("item", "twa"))),
             Block("section_break"),
