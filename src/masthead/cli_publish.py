@@ -24,12 +24,20 @@ def build(
         typer.Option("--base-url", help="Public address of the site (absolute links in sitemap and feed)."),
     ] = None,
     title: Annotated[str, typer.Option("--title", help="The site's title.")] = "Masthead archive",
+    downloads: Annotated[
+        bool,
+        typer.Option(
+            "--downloads/--no-downloads",
+            help="Give article pages a Cite this box (Chicago, MLA) and TEI/EPUB/BibTeX/RIS/CSL-JSON/text downloads.",
+        ),
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
 ) -> None:
     """Write the archive as a static website (HTML, Pagefind search, sitemap, Atom feed, robots.txt).
 
     The folder works from any web host and when opened from disk. A rebuild writes only the pages
-    whose content changed (use --full to rewrite everything).
+    whose content changed (use --full to rewrite everything). Every article page has a Cite this box
+    and download links (--no-downloads builds faster without them).
 
     Example: masthead build --archive archive.db --out site/ --base-url https://example.org/archive/
     """
@@ -51,6 +59,7 @@ def build(
                 base_url=base_url,
                 progress=progress,
                 title=title,
+                downloads=downloads,
             )
         except PublishError as exc:
             raise fail(str(exc)) from None

@@ -5,13 +5,18 @@ that an incremental build can tell which pages changed without loading a single 
 fingerprint hashes exactly what the page shows: a table of contents hashes the listed fields of its
 articles (title, writers, pages...), not their revision, so a change to an article's body rewrites its
 own page only, while a new title also rewrites the lists that show it.
+
+Each document also gets a *catalogue key*: the hash of everything about it that any page other than its
+own shows (its listed fields and its issue). A rebuild after saves that left every key as it was needs
+to re-plan only the saved articles' own pages (:func:`article_specs`), not the whole site.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -47,12 +52,58 @@ class ArticleContext:
 
 @dataclass(slots=True)
 class Plan:
-    """Every page of the site, plus the articles' contexts and the catalogue the plan was made from."""
+    """Every page of the site, plus the articles' contexts and the catalogue the plan was made from
+    (``articles`` may hold only the articles to render when the plan is partial)."""
 
     pages: dict[str, PageSpec]
     articles: dict[str, ArticleContext]
     summaries: list[DocumentSummary]
     skipped: list[str]
+    docs: dict[str, str] = field(default_factory=dict)
+    """Per document id: ``"revision updated catalogue-key"`` (what the manifest keeps)."""
+    created: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueRow:
+    """One document as the planner reads it: its summary, when it was added, its ``(revision, updated)``
+    stamp (which changes with every new revision) and its issue (id and label, as the store files it)."""
+
+    summary: DocumentSummary
+    created: str
+    stamp: tuple[int, str]
+    issue_id: int | None = None
+    issue_label: str | None = None
+
+
+def read_catalogue(store: Store, ids: Sequence[str] | None = None) -> list[CatalogueRow]:
+    """Every document's :class:`CatalogueRow` (or those with ``ids``), in :meth:`Store.list_documents`
+    order: one query on a store with ``publish_catalogue`` (SQLite), else summaries and revisions."""
+    query = getattr(store, "publish_catalogue", None)
+    if query is None:
+        wanted = None if ids is None else set(ids)
+        out = []
+        for doc in store.list_documents():
+            if wanted is not None and doc.id not in wanted:
+                continue
+            revs = store.revisions(doc.id)
+            created = revs[0].created if revs else ""
+            out.append(CatalogueRow(doc, created, (doc.revision, revs[-1].created if revs else "")))
+        return out
+    names: dict[str, tuple[str, ...]] = {}  # the writers' JSON repeats: parse each distinct list once
+    pages: dict[tuple[Any, Any], str | None] = {}
+    out = []
+    for r in query(ids):
+        writers = names.get(r[3])
+        if writers is None:
+            writers = names[r[3]] = tuple(json.loads(r[3]))
+        span = (r[9], r[10])
+        if span not in pages:
+            start, end = span
+            pages[span] = None if start is None else str(start) if end is None or end == start else f"{start}-{end}"
+        summary = DocumentSummary(r[0], r[1], r[2], writers, r[4], r[5], r[6], r[7], r[8], pages[span], r[11], r[12])
+        out.append(CatalogueRow(summary, r[13], (r[11], r[14]), r[15], r[16]))
+    return out
 
 
 def fingerprint(*parts: Any) -> str:
@@ -60,6 +111,14 @@ def fingerprint(*parts: Any) -> str:
 
     ``repr`` of such values is deterministic and much faster than JSON for tens of thousands of pages."""
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def fingerprint_rows(head: tuple[Any, ...], rows: Iterable[str]) -> str:
+    """:func:`fingerprint` of ``head`` followed by already ``repr``-ed rows (each row's text is made once
+    per build, not once per page that lists it)."""
+    h = hashlib.blake2b(repr(head).encode("utf-8"), digest_size=12)
+    h.update("\x1e".join(rows).encode("utf-8"))
+    return h.hexdigest()
 
 
 def listed(doc: DocumentSummary) -> tuple[Any, ...]:
@@ -71,12 +130,74 @@ def listed(doc: DocumentSummary) -> tuple[Any, ...]:
     )
 
 
-def _listed_issue(issue: IssueSummary) -> tuple[Any, ...]:
-    return (issue.id, issue.periodical_slug, issue_heading(issue), [listed(d) for d in issue.documents])
+def _listed_issue(issue: IssueSummary, row_of: dict[str, str]) -> str:
+    head = repr((issue.id, issue.periodical_slug, issue_heading(issue)))
+    return head + "\x1d" + "\x1e".join(row_of[d.id] for d in issue.documents)
 
 
 def _issue_ref(issue: IssueSummary | None) -> tuple[Any, ...] | None:
     return None if issue is None else (issue.id, issue_heading(issue))
+
+
+def catalogue_key(row: str, issue_ref: tuple[Any, ...] | None) -> str:
+    """A document's catalogue key: its listed fields (``repr``-ed) and its issue's id and heading."""
+    return hashlib.blake2b(f"{row}\x1d{issue_ref!r}".encode(), digest_size=12).hexdigest()
+
+
+def article_fingerprint(
+    salt: str,
+    entry: CatalogueRow,
+    row: str,
+    periodical: PeriodicalSummary | None,
+    issue_ref: tuple[Any, ...] | None,
+    writers: Sequence[tuple[str, WriterSummary | None]],
+) -> str:
+    """The fingerprint of an article's page (the same whether the whole site or one article is planned)."""
+    head = (salt, "article", entry.stamp, periodical.title if periodical else None, issue_ref)
+    return fingerprint_rows(head + ([(n, w.slug, w.documents) if w else (n,) for n, w in writers],), (row,))
+
+
+def fp_articles(salt: str, total: int, offset: int, rows: Sequence[str]) -> str:
+    """The fingerprint of a page of the article list (``rows``: its documents' listed fields as text)."""
+    return fingerprint_rows((salt, "articles", total, offset), rows)
+
+
+def fp_periodical(salt: str, periodical: PeriodicalSummary, years: Any, full: bool, issues: Sequence[str]) -> str:
+    """The fingerprint of a periodical's page (``issues``: each issue listed as text, when ``full``)."""
+    return fingerprint_rows((salt, "periodical", periodical, years, full), issues if full else [])
+
+
+def fp_year(salt: str, title: str, year: int, prev: int | None, next_: int | None, issues: Sequence[str]) -> str:
+    """The fingerprint of one year of a periodical."""
+    return fingerprint_rows((salt, "year", title, year, prev, next_), issues)
+
+
+def fp_issue(salt: str, title: str, prev_ref: Any, next_ref: Any, listed_issue: str) -> str:
+    """The fingerprint of an issue's page."""
+    return fingerprint_rows((salt, "issue", title, prev_ref, next_ref), (listed_issue,))
+
+
+def fp_writer(salt: str, writer: WriterSummary, rows: Sequence[str]) -> str:
+    """The fingerprint of a writer's page."""
+    return fingerprint_rows((salt, "writer", writer), rows)
+
+
+def place_key(doc: DocumentSummary, issue_ref: tuple[Any, ...] | None) -> str:
+    """A hash of where a document sits in the catalogue (its issue, writers, periodical, volume, number
+    and date): when only this stays the same, a change to its catalogue key is a new title, subtitle or
+    pages, which its own lists show (issue, year, periodical, writers, article list) and nothing else."""
+    place = (issue_ref, doc.writers, doc.periodical, doc.periodical_slug, doc.volume, doc.issue, doc.date)
+    return hashlib.blake2b(repr(place).encode(), digest_size=8).hexdigest()
+
+
+def doc_entry(stamp: tuple[int, str], key: str, place: str) -> str:
+    """A document's manifest entry: ``"revision updated catalogue-key place-key"``."""
+    return f"{stamp[0]} {stamp[1]} {key} {place}"
+
+
+def article_path(doc_id: str) -> str:
+    """The file of an article's page (what ``urls.article()`` names, unquoted)."""
+    return f"articles/{doc_id.strip('/')}/index.html"
 
 
 def page_path(url_path: str) -> str:
@@ -111,17 +232,35 @@ def _issues(store: Store, slug: str, by_id: dict[str, DocumentSummary]) -> list[
     return out
 
 
-def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
+def _all_issues(store: Store, catalogue: list[CatalogueRow]) -> dict[str, list[IssueSummary]]:
+    """Every periodical's issues as :meth:`Store.issues` lists them, built from the catalogue rows and
+    the store's issue heads (a store without ``issue_heads`` gives an empty map: ask it per periodical)."""
+    heads = getattr(store, "issue_heads", None)
+    if heads is None:
+        return {}
+    docs_of: dict[int, list[DocumentSummary]] = {}
+    for entry in catalogue:  # in listing order: within an issue, page order
+        if entry.issue_id is not None:
+            docs_of.setdefault(entry.issue_id, []).append(entry.summary)
+    out: dict[str, list[IssueSummary]] = {}
+    for head in heads():
+        docs = docs_of.get(head[0])
+        if docs:
+            out.setdefault(head[1], []).append(IssueSummary(*head, documents=tuple(docs)))
+    return out
+
+
+def make_plan(store: Store, salt: str, urls: Any) -> Plan:
     """Plan every page of the site from the store's catalogue. ``urls`` is a root-level
-    :class:`~masthead.web.urls.Urls` (empty prefix, ``/index.html`` suffix) used to name the files;
-    ``shas`` maps document ids to their current revision's content hash."""
+    :class:`~masthead.web.urls.Urls` (empty prefix, ``/index.html`` suffix) used to name the files."""
     periodicals = store.periodicals()
     by_slug = {p.slug: p for p in periodicals}
     writers = store.writers()
     writer_by_slug = {w.slug: w for w in writers}
-    summaries = store.list_documents()
+    catalogue = read_catalogue(store)
+    summaries = [c.summary for c in catalogue]
     total = len(summaries)
-    row_of = {id(d): listed(d) for d in summaries}  # each summary's listed fields, computed once
+    row_of = {d.id: repr(listed(d)) for d in summaries}  # each summary's listed fields, as text, once
     pages: dict[str, PageSpec] = {}
     skipped: list[str] = []
 
@@ -142,26 +281,31 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
     add(urls.home(), fingerprint(salt, "home", periodicals, writers, total), lambda p: p.home())
     add(urls.search(), fingerprint(salt, "search"), lambda p: p.render("static_search.html"))
     for offset in range(0, max(total, 1), PAGE_SIZE):
-        chunk = [row_of[id(d)] for d in summaries[offset : offset + PAGE_SIZE]]
+        chunk = [row_of[d.id] for d in summaries[offset : offset + PAGE_SIZE]]
         add(
             urls.articles(offset=offset),
-            fingerprint(salt, "articles", total, offset, chunk),
+            fp_articles(salt, total, offset, chunk),
             lambda p, offset=offset: p.articles(offset=offset),
         )
 
     issue_of: dict[str, IssueSummary] = {}
     by_id = {d.id: d for d in summaries}
+    issue_page = urls.issue(0)
+    issues_of = _all_issues(store, catalogue)
+    ref_of: dict[int, tuple[Any, ...] | None] = {}
     for periodical in periodicals:
-        issues = _issues(store, periodical.slug, by_id)
+        issues = issues_of.get(periodical.slug)
+        if issues is None:
+            issues = _issues(store, periodical.slug, by_id)
         years = store.years(periodical.slug)
         for issue in issues:
             for d in issue.documents:
                 issue_of[d.id] = issue
         full = periodical.documents <= FULL_TOC_LIMIT
-        listed_issue = {issue.id: _listed_issue(issue) for issue in issues}
+        listed_issue = {issue.id: _listed_issue(issue, row_of) for issue in issues}
         add(
             urls.periodical(periodical.slug),
-            fingerprint(salt, "periodical", periodical, years, [listed_issue[i.id] for i in issues] if full else None),
+            fp_periodical(salt, periodical, years, full, [listed_issue[i.id] for i in issues] if full else []),
             lambda p, slug=periodical.slug: p.periodical(slug),
         )
         year_list = [y for y, _ in years]
@@ -177,61 +321,110 @@ def make_plan(store: Store, salt: str, urls: Any, shas: dict[str, str]) -> Plan:
             next_year = year_list[k + 1] if k + 1 < len(year_list) else None
             add(
                 urls.periodical_year(periodical.slug, year),
-                fingerprint(
-                    salt, "year", periodical.title, year, prev_year, next_year, [listed_issue[i.id] for i in in_year]
-                ),
+                fp_year(salt, periodical.title, year, prev_year, next_year, [listed_issue[i.id] for i in in_year]),
                 lambda p, slug=periodical.slug, year=year: p.periodical_year(slug, year),
             )
+        refs = [_issue_ref(issue) for issue in issues]
         for k, issue in enumerate(issues):
+            ref_of[issue.id] = refs[k]
             prev_issue = issues[k - 1] if k > 0 else None
             next_issue = issues[k + 1] if k + 1 < len(issues) else None
-            add(
-                urls.issue(issue.id),
-                fingerprint(
+            # urls.issue(id) for an integer id, without percent-encoding 20,000 times
+            path = issue_page.replace("/0/", f"/{int(issue.id)}/")
+            pages[path] = PageSpec(
+                path,
+                fp_issue(
                     salt,
-                    "issue",
                     periodical.title,
+                    refs[k - 1] if k > 0 else None,
+                    refs[k + 1] if next_issue else None,
                     listed_issue[issue.id],
-                    _issue_ref(prev_issue),
-                    _issue_ref(next_issue),
                 ),
                 lambda p, i=issue, pe=periodical, a=prev_issue, b=next_issue: p.issue_page(i, pe, a, b),
             )
 
-    docs_of_writer: dict[str, list[DocumentSummary]] = {}
+    docs_of_writer: dict[str, list[str]] = {}
     articles: dict[str, ArticleContext] = {}
-    for doc in summaries:
+    docs: dict[str, str] = {}
+    created: dict[str, str] = {}
+    for entry in catalogue:
+        doc = entry.summary
         names = [name for name in doc.writers if name.strip()]
         slugs = writer_slugs(names)
         for slug in dict.fromkeys(slugs):
-            docs_of_writer.setdefault(slug, []).append(doc)
+            docs_of_writer.setdefault(slug, []).append(doc.id)
+        issue = issue_of.get(doc.id)
+        row = row_of[doc.id]
+        issue_ref = None if issue is None else ref_of[issue.id]
+        docs[doc.id] = doc_entry(entry.stamp, catalogue_key(row, issue_ref), place_key(doc, issue_ref))
         if not safe_doc_id(doc.id):
             skipped.append(doc.id)
             continue
+        created[doc.id] = entry.created
         periodical = by_slug.get(doc.periodical_slug) if doc.periodical_slug else None
-        issue = issue_of.get(doc.id)
         doc_writers = tuple((name, writer_by_slug.get(slug)) for name, slug in zip(names, slugs, strict=True))
         articles[doc.id] = ArticleContext(doc, periodical, issue, doc_writers)
-        path = f"articles/{doc.id.strip('/')}/index.html"  # what urls.article() names, unquoted
-        pages[path] = PageSpec(
-            path,
-            fingerprint(
-                salt,
-                "article",
-                doc.revision,
-                shas.get(doc.id),
-                row_of[id(doc)],
-                periodical.title if periodical else None,
-                _issue_ref(issue),
-                [(name, w.slug, w.documents) if w else (name,) for name, w in doc_writers],
-            ),
-            doc_id=doc.id,
-        )
+        path = article_path(doc.id)
+        fp = article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers)
+        pages[path] = PageSpec(path, fp, doc_id=doc.id)
     for writer in writers:
-        docs = docs_of_writer.get(writer.slug, [])
+        ids = docs_of_writer.get(writer.slug, [])
         add(
             urls.writer(writer.slug),
-            fingerprint(salt, "writer", writer, [row_of[id(d)] for d in docs]),
+            fp_writer(salt, writer, [row_of[i] for i in ids]),
             lambda p, slug=writer.slug: p.writer(slug),
         )
-    return Plan(pages=pages, articles=articles, summaries=summaries, skipped=skipped)
+    return Plan(pages=pages, articles=articles, summaries=summaries, skipped=skipped, docs=docs, created=created)
+
+
+def article_specs(
+    store: Store, salt: str, rows: Sequence[CatalogueRow], known: dict[str, str]
+) -> tuple[dict[str, PageSpec], dict[str, ArticleContext], list[CatalogueRow], dict[str, str]] | None:
+    """The pages of just these saved documents, and those of them whose lists must be re-planned too.
+
+    Each document must have been in the last build (``known``: the previous plan's :attr:`Plan.docs`)
+    in the same place (:func:`place_key`): then either its catalogue key is as it was (only its own page
+    can have changed) or its title, subtitle or pages changed (returned last: its lists change too).
+    Also returned: the documents' new manifest entries. None when a document moved (the whole site must
+    be planned)."""
+    pages: dict[str, PageSpec] = {}
+    articles: dict[str, ArticleContext] = {}
+    relisted: list[CatalogueRow] = []
+    entries: dict[str, str] = {}
+    periodicals: dict[str, PeriodicalSummary | None] = {}
+    writers: dict[str, WriterSummary | None] = {}
+    for entry in rows:
+        doc = entry.summary
+        old = known.get(doc.id, "").split(" ")
+        if len(old) != 4 or entry.issue_id is None and doc.periodical_slug or entry.issue_id and not entry.issue_label:
+            return None
+        issue = store.issue(entry.issue_id) if entry.issue_id is not None else None
+        if (issue is None) != (entry.issue_id is None):
+            return None
+        row = repr(listed(doc))
+        issue_ref = _issue_ref(issue)
+        if place_key(doc, issue_ref) != old[3]:
+            return None
+        key = catalogue_key(row, issue_ref)
+        if key != old[2]:
+            relisted.append(entry)
+        entries[doc.id] = doc_entry(entry.stamp, key, old[3])
+        if not safe_doc_id(doc.id):
+            continue
+        slug = doc.periodical_slug
+        if slug and slug not in periodicals:
+            periodicals[slug] = store.periodical(slug)
+        periodical = periodicals.get(slug) if slug else None
+        doc_writers = []
+        for name in doc.writers:
+            if name.strip():
+                w = catalogue_slug(name.strip())
+                if w not in writers:
+                    writers[w] = store.writer(w)
+                doc_writers.append((name, writers[w]))
+        articles[doc.id] = ArticleContext(doc, periodical, issue, tuple(doc_writers))
+        path = article_path(doc.id)
+        pages[path] = PageSpec(
+            path, article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers), doc_id=doc.id
+        )
+    return pages, articles, relisted, entries

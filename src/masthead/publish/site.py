@@ -29,19 +29,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from masthead.model import Document
+from masthead.publish.downloads import STATIC_DOWNLOADS, export_file, exports
 from masthead.publish.feeds import FEED_SIZE, FeedEntry, atom_feed, robots_txt, sitemap_xml
-from masthead.publish.plan import Plan, make_plan, page_path
+from masthead.publish.plan import PageSpec, Plan, article_specs, make_plan, page_path, read_catalogue
+from masthead.publish.replan import list_specs
 from masthead.render.html import article_body
 from masthead.store import Store
 from masthead.store.catalogue import now_utc
 from masthead.web.app import STATIC, TEMPLATES, Pages
 from masthead.web.glossary_routes import article_with_mentions, static_glossary_pages
+from masthead.web.publish_routes import install_template_globals
 from masthead.web.urls import Urls
 
 MANIFEST = ".masthead-build.json"
 MANIFEST_FORMAT = 1
 ASSETS = Path(__file__).parent / "assets"
+EXPORT = Path(__file__).parent.parent / "export"
 STATIC_FILES = {"masthead.css": STATIC / "masthead.css", "static-search.js": ASSETS / "static-search.js"}
 """The files copied to ``static/`` (the server's ``search.js`` is not: the static site uses Pagefind)."""
 STREAM_ABOVE = 200
@@ -73,13 +79,22 @@ class BuildReport:
     pagefind_seconds: float | None = None
     pagefind_pages: int | None = None
     """HTML pages Pagefind read (it indexes those with ``data-pagefind-body``: the articles)."""
+    downloads_written: int = 0
+    """Download files (TEI, EPUB, BibTeX...) written beside the article pages."""
+    downloads_seconds: float = 0.0
+    """Of ``render_seconds``: time spent producing and queueing the download files (the "Cite this" box's
+    citations are produced with the page, in ``template_seconds``)."""
+    mode: str = "whole site"
+    """What was planned: ``whole site``, or ``changed articles only`` when only saved articles' own
+    pages could have changed."""
     total_seconds: float = 0.0
 
     def summary(self) -> str:
         """One line: pages written / unchanged / removed and the times."""
+        files = f", {self.downloads_written} download files" if self.downloads_written else ""
         line = (
             f"{self.pages} pages: {len(self.written)} written, {self.unchanged} unchanged, "
-            f"{len(self.removed)} removed in {self.total_seconds:.2f} s "
+            f"{len(self.removed)} removed{files} in {self.total_seconds:.2f} s "
             f"(planning {self.plan_seconds:.2f} s, rendering {self.render_seconds:.2f} s"
         )
         if self.pagefind_seconds is not None:
@@ -96,13 +111,17 @@ def build_site(
     base_url: str | None = None,
     progress: Progress | None = None,
     title: str = "Masthead archive",
+    downloads: bool = True,
 ) -> BuildReport:
     """Write the archive in ``store`` as a static site into ``out`` and return what was done.
 
     ``incremental`` reuses the previous build's manifest to write only changed pages (``False``
     rewrites every page); ``pagefind`` runs the Pagefind indexer over the site (the search page needs
     it); ``base_url`` makes the sitemap and feed absolute; ``progress(done, total)`` is called while
-    pages are written. Raises :class:`PublishError` for an unusable output folder or missing Pagefind.
+    pages are written; ``downloads`` gives every article page a "Cite this" box (Chicago and MLA, by
+    citeproc-py) and download links, and writes the files they lead to (TEI, EPUB, BibTeX, RIS,
+    CSL-JSON, text) under ``export/``. Raises :class:`PublishError` for an unusable output folder or
+    missing Pagefind.
     """
     t0 = time.perf_counter()
     out = Path(out)
@@ -112,26 +131,41 @@ def build_site(
         raise PublishError(f"{base_url}: the base URL must start with http:// or https://")
     out.mkdir(parents=True, exist_ok=True)
     report = BuildReport(out=out)
-    salt = _salt(title)
+    salt = _salt(title, base_url if downloads else None, downloads)
     old = _read_manifest(out)
-    old_pages: dict[str, str] = old.get("pages", {}) if incremental and old.get("salt") == salt else {}
+    same_salt = incremental and old.get("salt") == salt
+    old_pages: dict[str, str] = old.get("pages", {}) if same_salt else {}
     every_old = set(old.get("pages", {}))
+    if old.get("downloads") and not downloads:
+        shutil.rmtree(out / "export", ignore_errors=True)
 
-    shas, created = _current_revisions(store)
-    root = Urls(prefix="", suffix="/index.html", paged_paths=True)
-    plan = make_plan(store, salt, root, shas)
+    # Every page of the last build still there? (Else the missing ones are rewritten, which needs the whole
+    # plan.) Checked on a thread, whose stat() calls overlap the planning.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="masthead-check") as pool:
+        check = pool.submit(lambda: bool(old_pages) and all(os.path.isfile(f"{out}/{p}") for p in old_pages))
+        quick = _quick_plan(store, salt, old, base_url) if same_salt and old_pages else None
+        if quick is not None and not check.result():
+            quick = None
+        if quick is None:
+            plan = make_plan(store, salt, Urls(prefix="", suffix="/index.html", paged_paths=True))
+        present = check.result()
+    if quick is not None:
+        plan, todo, plan_specs = quick
+        relisted = any(spec.doc_id is None for spec in plan_specs)  # pages that list a retitled article
+        report.mode = "changed articles and their lists" if relisted else "changed articles only"
+    else:
+        todo = [
+            spec
+            for path, spec in plan.pages.items()
+            if old_pages.get(path) != spec.fingerprint or not present and not os.path.isfile(f"{out}/{path}")
+        ]
     report.skipped = plan.skipped
     report.pages = len(plan.pages)
+    report.unchanged = len(plan.pages) - len(todo)
     report.plan_seconds = time.perf_counter() - t0
 
-    todo = [
-        spec
-        for path, spec in plan.pages.items()
-        if old_pages.get(path) != spec.fingerprint or not os.path.isfile(f"{out}/{path}")
-    ]
-    report.unchanged = len(plan.pages) - len(todo)
     t1 = time.perf_counter()
-    _render_pages(store, out, plan, todo, title, report, progress)
+    _render_pages(store, out, plan, todo, title, report, progress, downloads, base_url)
     for path, html in static_glossary_pages(store, Pages(store, title=title, search_enabled=True, static_site=True)):
         write_atomic(out / path, html)  # the glossary: rewritten on every build (a few hundred small pages)
     report.render_seconds = time.perf_counter() - t1
@@ -139,14 +173,23 @@ def build_site(
     for path in sorted(every_old - set(plan.pages)):
         _remove_page(out, path)
         report.removed.append(path)
+        if path.startswith("articles/") and old.get("downloads"):
+            for ending in STATIC_DOWNLOADS.values():
+                _remove_page(out, export_file(path[len("articles/") : -len("/index.html")], ending))
 
-    same_pages = set(plan.pages) == every_old and old.get("base_url", "") == (base_url or "")
-    _write_extras(store, out, plan, created, base_url, title, report, sitemap=not same_pages)
+    same_pages = quick is not None or set(plan.pages) == every_old
+    same_pages = same_pages and old.get("base_url", "") == (base_url or "")
+    feed = _newest(plan) if quick is None else old.get("feed", [])
+    _write_extras(store, out, plan, feed, base_url, title, report, sitemap=not same_pages)
     manifest = {
         "format": MANIFEST_FORMAT,
         "salt": salt,
         "base_url": base_url or "",
+        "downloads": downloads,
         "pages": {p: s.fingerprint for p, s in plan.pages.items()},
+        "docs": plan.docs,
+        "feed": feed,
+        "skipped": plan.skipped,
         "indexed": False,
     }
     stale = report.written or report.removed or not old.get("indexed", False)
@@ -164,6 +207,66 @@ def build_site(
     return report
 
 
+QUICK_LIMIT = 500
+"""At most this many saved articles are re-planned one by one; more, and the whole site is planned."""
+
+
+def _quick_plan(
+    store: Store, salt: str, old: dict[str, Any], base_url: str | None
+) -> tuple[Plan, list[PageSpec], list[PageSpec]] | None:
+    """The plan of a rebuild in which only already-published articles were saved, none of them moved (same
+    issue, writers, date: :func:`~masthead.publish.plan.place_key`): the previous manifest's pages, with
+    the saved articles' pages re-planned, and, for those whose title, subtitle or pages changed, the
+    pages that list them (:func:`~masthead.publish.replan.list_specs`). None when the whole site must be
+    planned: documents added or deleted or moved, many saves, another base URL, or a store without the
+    publishing queries. (The caller has checked that every page of the last build is there.)
+
+    Which documents were saved is read from the documents' ``(revision, updated)`` stamps, not from
+    the store's change feed: the search index prunes the feed once it has applied it."""
+    stamps_of = getattr(store, "document_stamps", None)
+    known: dict[str, str] = old.get("docs") or {}
+    if stamps_of is None or not known or old.get("base_url", "") != (base_url or ""):
+        return None
+    stamps = stamps_of()
+    if len(stamps) != len(known):
+        return None
+    saved = []
+    for doc_id, (revision, updated) in stamps.items():
+        was = known.get(doc_id)
+        if was is None:
+            return None
+        if not was.startswith(f"{revision} {updated} "):
+            saved.append(doc_id)
+    if len(saved) > QUICK_LIMIT:
+        return None
+    pages: dict[str, str] = old["pages"]
+    rows = read_catalogue(store, saved)
+    if len(rows) != len(saved):
+        return None
+    found = article_specs(store, salt, rows, known)
+    if found is None:
+        return None
+    specs, articles, relisted, entries = found
+    if relisted:
+        specs.update(list_specs(store, salt, relisted, Urls(prefix="", suffix="/index.html", paged_paths=True)))
+    plan = Plan(
+        pages={p: PageSpec(p, fp) for p, fp in pages.items()},
+        articles=articles,
+        summaries=[r.summary for r in rows],
+        skipped=list(old.get("skipped", [])),
+        docs=dict(known),
+    )
+    plan.docs.update(entries)
+    todo = [spec for path, spec in specs.items() if pages.get(path) != spec.fingerprint]
+    plan.pages.update(specs)
+    return plan, todo, list(specs.values())
+
+
+def _newest(plan: Plan) -> list[str]:
+    """The ids of the articles the feed lists: the newest added first."""
+    return sorted(plan.articles, key=lambda i: (plan.created.get(i, ""), i), reverse=True)[:FEED_SIZE]
+
+
 # -- rendering ---------------------------------------------------------------------------------------------
 def _render_pages(
     store: Store,
@@ -173,9 +276,18 @@ def _render_pages(
     title: str,
     report: BuildReport,
     progress: Progress | None,
+    downloads: bool = False,
+    base_url: str | None = None,
 ) -> None:
     base = Pages(store, title=title, search_enabled=True, static_site=True)
     base.env.auto_reload = False  # templates do not change during a build: no stat() per page
+    base.env.bytecode_cache = jinja2.FileSystemBytecodeCache()  # compiled templates, keyed by their source
+    if downloads:
+        install_template_globals(base.env, downloads=True)
+        base.env.globals["export_downloads"] = list(STATIC_DOWNLOADS.items())
+    # The catalogue already counted each article's words when it was saved: no count per page.
+    words = {doc_id: ctx.summary.words for doc_id, ctx in plan.articles.items()}
+    base.env.globals["word_count_of"] = lambda doc: words.get(doc.id) or doc.word_count()
     by_depth: dict[int, Pages] = {}
 
     def pages_at(path: str) -> Pages:
@@ -199,7 +311,16 @@ def _render_pages(
                 progress(done, total)
             mark = time.perf_counter()
 
-        _render_all(store, plan, todo, pages_at, wrote)
+        def export_files(doc: Document) -> None:
+            nonlocal mark
+            start = time.perf_counter()
+            for data, path in exports(store, doc, base_url):
+                writer.write(out / path, data)
+                report.downloads_written += 1
+            mark = time.perf_counter()
+            report.downloads_seconds += mark - start
+
+        _render_all(store, plan, todo, pages_at, wrote, export_files if downloads else None)
 
 
 class _Writer:
@@ -211,14 +332,14 @@ class _Writer:
         self.slots = threading.BoundedSemaphore(limit)
         self.futures: list[Future[None]] = []
 
-    def write(self, path: Path, html: str) -> None:
+    def write(self, path: Path, html: str | bytes) -> None:
         self.slots.acquire()
         future = self.pool.submit(self._write, path, html)
         future.add_done_callback(lambda _: self.slots.release())
         self.futures.append(future)
 
     @staticmethod
-    def _write(path: Path, html: str) -> None:
+    def _write(path: Path, html: str | bytes) -> None:
         try:
             write_atomic(path, html, mkdir=False)
         except FileNotFoundError:  # a new folder
@@ -239,8 +360,8 @@ def _render_all(
     todo: list[Any],
     pages_at: Callable[[str], Pages],
     wrote: Callable[[str, str], None],
+    export_files: Callable[[Document], None] | None = None,
 ) -> None:
-
     article_specs = {spec.doc_id: spec for spec in todo if spec.doc_id is not None}
     for spec in todo:
         if spec.doc_id is None and spec.render is not None:
@@ -262,6 +383,8 @@ def _render_all(
             revisions=[],
         )
         wrote(spec.path, html)
+        if export_files is not None:
+            export_files(doc)
 
 
 _ANCHOR = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
@@ -286,6 +409,12 @@ def _documents(store: Store, ids: list[str]) -> Iterator[Document]:
     """The current documents with these ids (streamed from the store when there are many)."""
     if len(ids) > STREAM_ABOVE:
         wanted = set(ids)
+        rows = getattr(store, "iter_document_json", None)
+        if rows is not None:  # parse only the wanted documents
+            for doc_id, text in rows():
+                if doc_id in wanted:
+                    yield Document.from_json(text)
+            return
         for doc in store.iter_documents():
             if doc.id in wanted:
                 yield doc
@@ -301,23 +430,28 @@ def _write_extras(
     store: Store,
     out: Path,
     plan: Plan,
-    created: dict[str, str],
+    feed: list[str],
     base_url: str | None,
     title: str,
     report: BuildReport,
     *,
     sitemap: bool = True,
 ) -> None:
-    """Write the feed, ``robots.txt`` and the static assets where they changed, and the sitemap when
-    ``sitemap`` (the set of pages or the base URL changed, or it is missing)."""
-    newest = sorted(plan.articles, key=lambda i: (created.get(i, ""), i), reverse=True)[:FEED_SIZE]
+    """Write the feed (of the articles ``feed`` names), ``robots.txt`` and the static assets where they
+    changed, and the sitemap when ``sitemap`` (the set of pages or the base URL changed, or it is missing)."""
+    summaries = {d.id: d for d in plan.summaries}
+    missing = [i for i in feed if i not in summaries]
+    if missing:
+        summaries.update((r.summary.id, r.summary) for r in read_catalogue(store, missing))
     entries = []
-    for doc_id in newest:
+    for doc_id in feed:
+        if doc_id not in summaries:
+            continue
         revs = store.revisions(doc_id)
-        first = revs[0].created if revs else created.get(doc_id, now_utc())
+        first = revs[0].created if revs else plan.created.get(doc_id, now_utc())
         last = revs[-1].created if revs else first
         path = page_path(Urls(prefix="", suffix="/index.html").article(doc_id))
-        entries.append(FeedEntry(plan.articles[doc_id].summary, path, first, last))
+        entries.append(FeedEntry(summaries[doc_id], path, first, last))
     files = {
         "feed.xml": atom_feed(entries, title=title, base_url=base_url, updated=now_utc()),
         "robots.txt": robots_txt(base_url),
@@ -428,37 +562,20 @@ def _write_manifest(out: Path, data: dict[str, Any]) -> None:
     write_atomic(out / MANIFEST, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _salt(title: str) -> str:
-    """A hash of everything that shapes every page: templates, the package version and the site title.
-    A change to any of them makes the next build rewrite every page."""
+def _salt(title: str, base_url: str | None = None, downloads: bool = False) -> str:
+    """A hash of everything that shapes every page: templates, the package version, the site title and
+    whether pages have downloads (whose files name the ``base_url``). A change to any of them makes
+    the next build rewrite every page."""
     from masthead import __version__
 
     h = hashlib.blake2b(digest_size=12)
-    h.update(f"{__version__}\0{title}\0".encode())
+    h.update(f"{__version__}\0{title}\0{downloads}\0{base_url or ''}\0".encode())
     for path in sorted(TEMPLATES.glob("*.html")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
-    for module in ("render/html.py", "web/app.py", "web/urls.py", "publish/plan.py", "publish/site.py"):
+    modules = ["render/html.py", "web/app.py", "web/urls.py", "publish/plan.py", "publish/replan.py", "publish/site.py"]
+    if downloads:
+        modules += ["publish/downloads.py", "web/publish_routes.py"]
+        modules += [f"export/{p.name}" for p in sorted(EXPORT.glob("*.py"))]
+    for module in modules:
         h.update((Path(__file__).parent.parent / module).read_bytes())
     return h.hexdigest()
-
-
-def _current_revisions(store: Store) -> tuple[dict[str, str], dict[str, str]]:
-    """Each document's current revision hash and the time it was first added.
-
-    The SQLite store answers in one query; any other store through :meth:`Store.revisions`."""
-    reading = getattr(store, "_reading", None)
-    if reading is not None:
-        with reading() as conn:
-            rows = conn.execute(
-                """SELECT d.id, r.sha256, d.created FROM documents d
-                   JOIN revisions r ON r.document_id = d.id AND r.number = d.current_revision"""
-            ).fetchall()
-        return {r[0]: r[1] for r in rows}, {r[0]: r[2] for r in rows}
-    shas: dict[str, str] = {}
-    created: dict[str, str] = {}
-    for doc in store.list_documents():
-        revs = store.revisions(doc.id)
-        if revs:
-            shas[doc.id] = revs[-1].sha256
-            created[doc.id] = revs[0].created
-    return shas, created

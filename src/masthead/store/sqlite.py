@@ -45,6 +45,7 @@ from masthead.store.catalogue_edit import CatalogueEditMixin
 from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
 from masthead.store.glossary import GlossaryMixin
 from masthead.store.migrations import migrate, user_version
+from masthead.store.publishing import PublishingMixin
 from masthead.store.review import ReviewMixin
 
 __all__ = ["SQLiteStore"]
@@ -91,7 +92,9 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
     AND NOT EXISTS (SELECT 1 FROM document_writers WHERE writer_slug = ?)"""
 
 
-class SQLiteStore(ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, GlossaryMixin, CatalogueEditMixin):
+class SQLiteStore(
+    ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, GlossaryMixin, CatalogueEditMixin, PublishingMixin
+):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
     Opening creates the file if needed and applies pending schema migrations. Raises
