@@ -5,6 +5,7 @@ BIN     = $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 ARCHIVE ?= demo.db
+EDITOR_PASSWORD ?= demo-editor
 
 .PHONY: demo test lint format bench venv clean
 
@@ -20,6 +21,9 @@ $(VENV)/.installed: pyproject.toml
 demo: venv
 	$(BIN)/masthead ingest examples/corpus --archive $(ARCHIVE) || echo "Some files could not be read (reasons above); serving the rest."
 	$(BIN)/masthead glossary import --starter --link --archive $(ARCHIVE)
+	$(BIN)/masthead lexicon build --proofread --archive $(ARCHIVE)
+	@printf '%s\n' "$(EDITOR_PASSWORD)" | $(BIN)/masthead user add editor --password-stdin --archive $(ARCHIVE) >/dev/null 2>&1 || true
+	@echo "Editors: log in at http://$(HOST):$(PORT)/login as 'editor' with password '$(EDITOR_PASSWORD)' to review findings."
 	$(BIN)/masthead serve --archive $(ARCHIVE) --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (lint included)
@@ -44,4 +48,4 @@ bench: venv
 	$(BIN)/python bench/entities_eval.py
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo.db.index demo.db.lexicon .pytest_cache .ruff_cache

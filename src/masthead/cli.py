@@ -138,12 +138,20 @@ def ingest(
     max_size: Annotated[float, typer.Option("--max-size", help="Largest file to read, in MiB.")] = 10,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")] = False,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Bring the search index up to date.")] = True,
+    proofread: Annotated[
+        bool, typer.Option("--proofread/--no-proofread", help="Proofread new and changed documents; store findings.")
+    ] = True,
+    link: Annotated[
+        bool, typer.Option("--link/--no-link", help="Find the glossary's entries in new and changed documents.")
+    ] = True,
 ) -> None:
     """Store transcriptions in an archive, creating it if needed, and update its search index.
 
     Each file becomes a document: new, changed (a new revision; the old one is kept), unchanged (same
     content), or failed (with the reason). One bad file never stops the batch; the exit code is 1
-    when any file failed.
+    when any file failed. New and changed documents are proofread (findings wait in `masthead review`;
+    the archive's vocabulary, from `masthead lexicon build`, is used when it exists) and linked to the
+    glossary's entries.
 
     Example: masthead ingest examples/corpus --archive archive.db
     """
@@ -181,7 +189,15 @@ def ingest(
                     progress.console.print(w.format(o.path), markup=False, style="yellow")
 
         try:
-            report = ingest_paths(store, files, max_bytes=int(max_size * 1048576), jobs=jobs, on_file=on_file)
+            report = ingest_paths(
+                store,
+                files,
+                max_bytes=int(max_size * 1048576),
+                jobs=jobs,
+                on_file=on_file,
+                proofreader=archive_proofreader(archive) if proofread else None,
+                linker=archive_linker(store) if link else None,
+            )
             if index:
                 update_index(store, archive)
         finally:
@@ -255,6 +271,28 @@ def show(
         what = f"revision {revision} of {id!r}" if revision else repr(id)
         raise fail(f"{archive}: no document {what}; `masthead list` shows the ids")
     sys.stdout.write(render(doc, format.value).rstrip("\n") + "\n")
+
+
+def archive_proofreader(archive: str):  # noqa: ANN201
+    """``(doc, decided keys) -> findings`` with the archive's lexicon when it has one."""
+    from masthead.proofread import proofread
+    from masthead.proofread.lexicon import LexiconError, lexicon_path_for, load_lexicon
+
+    path = lexicon_path_for(archive)
+    try:
+        lexicon = load_lexicon(path)
+    except (LexiconError, OSError) as exc:
+        raise fail(str(exc)) from None
+    return lambda doc, decided: proofread(doc, lexicon=lexicon, ignore_keys=decided)
+
+
+def archive_linker(store):  # noqa: ANN001, ANN201
+    """``doc -> mentions`` over the archive's glossary, or ``None`` when it has no entries."""
+    if not store.list_entries():
+        return None
+    from masthead.glossary.archive import make_linker
+
+    return make_linker(store)
 
 
 def update_index(store, archive: str) -> None:  # noqa: ANN001

@@ -98,14 +98,19 @@ def proofread_command(
 def lexicon_build(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    reproofread: Annotated[
+        bool,
+        typer.Option("--proofread", help="Then proofread every stored document again with it and store the findings."),
+    ] = False,
 ) -> None:
     """Learn the archive's vocabulary for the proofreader: word and word-pair counts, how many
     documents use each word, and how often it is capitalised. Written beside the archive as
-    ARCHIVE.lexicon; rebuild it as the archive grows.
+    ARCHIVE.lexicon; rebuild it as the archive grows. With --proofread, every stored document's open
+    findings are recomputed with the new vocabulary (decided spans stay decided).
 
-    Example: masthead lexicon build --archive archive.db
+    Example: masthead lexicon build --archive archive.db --proofread
     """
-    from masthead.proofread.lexicon import ArchiveModel, lexicon_path_for
+    from masthead.proofread.lexicon import ArchiveModel, Lexicon, lexicon_path_for
 
     store = open_archive(archive)
     model = ArchiveModel()
@@ -124,16 +129,37 @@ def lexicon_build(
             for doc in store.iter_documents():
                 model.add(doc)
                 progress.update(task, advance=1)
+        path = lexicon_path_for(archive)
+        try:
+            model.save(path)
+        except OSError as exc:
+            raise fail(f"{path}: cannot write the lexicon ({exc.strerror or exc})") from None
+        out.print(
+            f"{path}: {model.documents} documents, {len(model.words)} words, {len(model.bigrams)} word pairs",
+            markup=False,
+        )
+        if reproofread:
+            found = _proofread_archive(store, Lexicon(model), progress)
+            out.print(f"{archive}: {found} open findings after proofreading every document", markup=False)
     finally:
         store.close()
-    path = lexicon_path_for(archive)
-    try:
-        model.save(path)
-    except OSError as exc:
-        raise fail(f"{path}: cannot write the lexicon ({exc.strerror or exc})") from None
-    out.print(
-        f"{path}: {model.documents} documents, {len(model.words)} words, {len(model.bigrams)} word pairs", markup=False
-    )
+
+
+def _proofread_archive(store, lexicon, progress: Progress) -> int:  # noqa: ANN001
+    """Proofread every stored document's current revision and replace its open findings."""
+    from masthead.proofread import proofread
+
+    revisions = {s.id: s.revision for s in store.list_documents(limit=None)}
+    total = 0
+    with progress:
+        task = progress.add_task("", total=len(revisions))
+        for doc in store.iter_documents():
+            revision = revisions.get(doc.id)
+            if revision is not None:
+                found = proofread(doc, lexicon=lexicon, ignore_keys=store.decided_keys(doc.id))
+                total += store.replace_findings(doc.id, revision, found)
+            progress.update(task, advance=1)
+    return total
 
 
 def register(app: typer.Typer) -> None:
