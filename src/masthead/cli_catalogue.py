@@ -44,8 +44,12 @@ def check(
         Severity, typer.Option("--min-severity", help="Report findings of this severity and above (gaps are info).")
     ] = Severity.info,
     strict_dates: Annotated[
-        bool, typer.Option("--strict-dates", help="Also report date lines less precise than the citation.")
-    ] = False,
+        bool,
+        typer.Option(
+            "--strict-dates/--lenient-dates",
+            help="Report date lines less precise than the citation ('(March 1948)' for 8 March 1948) as info.",
+        ),
+    ] = True,
 ) -> None:
     """Check the catalogue against each periodical's calendar.
 
