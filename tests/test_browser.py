@@ -12,16 +12,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -29,6 +23,7 @@ from masthead.pipeline import ingest_paths
 from masthead.search import SearchIndex
 from masthead.search.sync import sync
 from masthead.store.sqlite import SQLiteStore
+from serving import server_process
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 PHRASE = '"the working class"'
@@ -60,12 +55,6 @@ finally:
 ARGS = CHROMIUM_ARGS
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
@@ -77,34 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             sync(store, index)
     finally:
         store.close()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(tmp / "archive.db"), str(tmp / "archive.db.index"), str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited early: {proc.communicate()[1][-2000:]}")
-            try:
-                if httpx.get(base + "/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
+    with server_process(SERVER, str(tmp / "archive.db"), str(tmp / "archive.db.index")) as base:
         yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

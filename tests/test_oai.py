@@ -4,7 +4,6 @@ tokens are followed."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from masthead.export.oai import OAIConfig, make_token, read_token, respond
 from masthead.model import Credit, Document, Source
 from masthead.store.sqlite import SQLiteStore
 from masthead.web.app import create_app
+from serving import free_port
 
 NS = {"o": "http://www.openarchives.org/OAI/2.0/", "dc": "http://purl.org/dc/elements/1.1/"}
 COUNT = 23
@@ -180,12 +180,6 @@ def test_web_endpoint_get_and_post(store: SQLiteStore) -> None:
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
         assert len(xml(r.text).findall(".//o:header", NS)) == COUNT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_scythe_harvests_the_whole_archive_from_the_real_server(store: SQLiteStore) -> None:

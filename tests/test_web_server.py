@@ -8,7 +8,6 @@ closed, the process exits 0, and nothing is logged as a traceback.
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from serving import free_port
 from test_web import ARTICLE_ID, EVIL_ESCAPED, TITLE, build_archive
 
 SERVER = """
@@ -35,12 +35,6 @@ finally:
     store.close()
 print("store closed", flush=True)
 """
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_until_up(proc: subprocess.Popen[str], base: str, deadline: float) -> None:
