@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from masthead.cli_common import ArchiveOpt, err, fail, open_archive, out
+from masthead.cli_common import ArchiveOpt, archive_session, err, fail, open_archive, out
 
 __all__ = ["register"]
 
@@ -150,15 +150,9 @@ def writers_merge(
 
     Example: masthead writers merge jim-connolly james-connolly
     """
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         moved = store.merge_writers(src, dst)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     out.print(f"merged {src} into {dst}: {moved} documents moved", markup=False)
 
 
@@ -174,15 +168,9 @@ def writers_split(
 
     Example: masthead writers split james-connolly --name "James Connolly (Dublin)" --doc connolly/1898/home
     """
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         new = store.split_writer(slug, name, [d.strip("/") for d in doc])
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     out.print(f"moved {len(doc)} documents from {slug} to {new}", markup=False)
 
 
@@ -197,15 +185,9 @@ def writers_alias(
 
     Example: masthead writers alias "J. Meyer" c-l-r-james
     """
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         moved = store.add_writer_alias(alias, writer)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     out.print(f"{alias!r} is now an alias of {writer} ({moved} documents moved)", markup=False)
 
 
@@ -273,15 +255,9 @@ def periodicals_alias(
 
     Example: masthead periodicals alias "Workers Republic (Dublin)" workers-republic
     """
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         moved = store.alias_periodical(variant, slug)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     out.print(f"{variant!r} is now a title of {slug} ({moved} documents moved)", markup=False)
 
 

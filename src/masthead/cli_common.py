@@ -5,6 +5,8 @@ can import it without importing the main app."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -42,3 +44,18 @@ def open_archive(archive: str, *, create: bool = False):  # noqa: ANN201 - retur
         return open_store(archive)
     except StoreError as exc:
         raise fail(str(exc)) from None
+
+
+@contextmanager
+def archive_session(archive: str, *, create: bool = False) -> Iterator:
+    """The open archive for a command's work: a store error inside becomes a one-line error (and the
+    store's own transaction has rolled back); the archive is closed whatever happens."""
+    from masthead.store import StoreError
+
+    store = open_archive(archive, create=create)
+    try:
+        yield store
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from masthead.cli_common import ArchiveOpt, fail, open_archive, out
+from masthead.cli_common import ArchiveOpt, archive_session, fail, open_archive, out
 
 user_app = typer.Typer(
     help="Editor accounts for the web app's review pages.\n\nExample: masthead user add ann",
@@ -81,20 +81,14 @@ def user_add(
     Example: printf '%s\\n' "$PASSWORD" | masthead user add ann --password-stdin
     """
     from masthead.accounts import AccountError, check_username, hash_password
-    from masthead.store import StoreError
 
     try:
         check_username(name)
     except AccountError as exc:
         raise fail(str(exc)) from None
     password = _read_password(password_stdin)
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         store.add_editor(name, hash_password(password), role=role)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     out.print(f"Added editor {name}; log in at /login on `masthead serve`.", markup=False)
 
 
@@ -111,17 +105,11 @@ def user_passwd(
     Example: masthead user passwd ann
     """
     from masthead.accounts import hash_password
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         if store.editor(name) is None:
             raise fail(f"there is no editor called {name!r}; add one with: masthead user add {name}")
         store.set_editor_password(name, hash_password(_read_password(password_stdin)))
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     out.print(f"Password of {name} changed.", markup=False)
 
 
@@ -293,15 +281,9 @@ def revert(
 
     Example: masthead revert labor-action/1948/x 1 --reason "the edit was wrong"
     """
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         result = store.revert(doc_id.strip("/"), revision, _editor(editor), reason=reason)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        store.close()
     if result.status == "unchanged":
         out.print(f"Nothing to do: the current revision already has revision {revision}'s text.", markup=False)
     else:
