@@ -65,6 +65,12 @@ class ChangeFeedMixin:
 
     def iter_documents(self, *, batch: int = 200) -> Iterator[Document]:
         """Every current document, in id order, read ``batch`` at a time (memory stays flat)."""
+        for _, text in self.iter_document_json(batch=batch):
+            yield Document.from_json(text)
+
+    def iter_document_json(self, *, batch: int = 500) -> Iterator[tuple[str, str]]:
+        """Every current document as ``(id, canonical JSON)``, in id order, ``batch`` at a time: a caller
+        that wants some of them parses only those."""
         after = ""
         while True:
             with self._reading() as conn:  # type: ignore[attr-defined]
@@ -76,8 +82,7 @@ class ChangeFeedMixin:
                 ).fetchall()
             if not rows:
                 return
-            for _, text in rows:
-                yield Document.from_json(text)
+            yield from rows
             after = rows[-1][0]
 
 

@@ -10,7 +10,7 @@ them in one query. An incremental build first asks which documents changed since
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 _CATALOGUE = """SELECT d.id, d.title, d.subtitle, d.writers, p.title, d.periodical_slug, i.volume, i.number,
@@ -53,23 +53,6 @@ class PublishingMixin:
             return conn.execute(
                 f"SELECT {_ISSUE_COLS} FROM issues i ORDER BY i.periodical_slug, {_ISSUE_ORDER}"
             ).fetchall()
-
-    def iter_document_json(self, *, batch: int = 500) -> Iterator[tuple[str, str]]:
-        """Every current document as ``(id, canonical JSON)``, in id order, ``batch`` at a time: a caller
-        that wants some of them parses only those."""
-        after = ""
-        while True:
-            with self._reading() as conn:  # type: ignore[attr-defined]
-                rows = conn.execute(
-                    """SELECT d.id, r.json FROM documents d JOIN revisions r
-                       ON r.document_id = d.id AND r.number = d.current_revision
-                       WHERE d.id > ? ORDER BY d.id LIMIT ?""",
-                    (after, batch),
-                ).fetchall()
-            if not rows:
-                return
-            yield from rows
-            after = rows[-1][0]
 
     def document_stamps(self) -> dict[str, tuple[int, str]]:
         """Each document's ``(current revision, updated)``: what changes whenever the document is saved."""
