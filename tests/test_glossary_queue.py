@@ -90,7 +90,8 @@ def test_queue_page_ranks_proposals_with_evidence(client: TestClient) -> None:
     assert order[-1] == "june" and set(order) == {"minneapolis", "shachtman", "june"}
     assert "<mark>Minneapolis</mark>" in page and "<mark>Shachtman</mark>" in page
     assert "2 documents, 3 times" in page
-    assert 'href="/glossary/queue">Queue</a>' in page  # the editor's nav link
+    assert 'href="/glossary/queue">Queue</a>' in page  # the editor's nav link, on every page
+    assert 'href="/glossary/queue">Queue</a>' in client.get(f"/articles/{DOCS[0].id}").text
     assert page.count('name="action" value="accept"') == 3 and 'list="glossary-entries"' in page
     api = client.get("/api/glossary/queue").json()
     assert api["proposed"] == 3 and [e["id"] for e in api["entries"]] == order

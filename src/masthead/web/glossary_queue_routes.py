@@ -20,18 +20,22 @@ Register these routes before :func:`masthead.web.glossary_routes.add_glossary_ro
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from masthead.glossary.archive import relink_entries
 from masthead.glossary.entries import ENTRY_TYPES, Entry, GlossaryError
 from masthead.glossary.queue import entry_from_form, example_sentences
 from masthead.store import Store, StoreError
 from masthead.textview import text_view
-from masthead.web.auth import Editor, require_editor, require_editor_post
+from masthead.web.auth import COOKIE, Editor, require_editor, require_editor_post
 from masthead.web.urls import Urls
 
 if TYPE_CHECKING:
@@ -50,6 +54,33 @@ DONE = {
     "unchanged": "Nothing changed.",
 }
 """Messages after a decision (the redirect names one by key, so no page shows text from the URL)."""
+
+
+_NAV_EDITOR: ContextVar[Editor | None] = ContextVar("masthead_nav_editor", default=None)
+
+
+class EditorNav:
+    """ASGI middleware: for a request carrying a session cookie, the logged-in editor (if the session
+    is live) is put where every page's navigation finds it (``nav_editor()`` in the templates), so the
+    "Queue" link shows on any page for editors. Readers (no cookie) cost nothing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not any(
+            k == b"cookie" and COOKIE.encode() in v for k, v in scope.get("headers", ())
+        ):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        auth = getattr(request.app.state, "auth", None)
+        editor = await run_in_threadpool(auth.editor, request) if auth is not None else None
+        token = _NAV_EDITOR.set(editor)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _NAV_EDITOR.reset(token)
 
 
 def _has_queue(store: Store) -> bool:
@@ -103,6 +134,9 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
     if not _has_queue(store):
         return
     from masthead.web.review_routes import REVIEW_CSP
+
+    app.add_middleware(EditorNav)
+    pages.env.globals["nav_editor"] = _NAV_EDITOR.get
 
     def html(page: str, status_code: int = 200) -> HTMLResponse:
         headers = {"Content-Security-Policy": REVIEW_CSP, "Cache-Control": "no-store"}
