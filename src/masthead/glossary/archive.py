@@ -9,17 +9,18 @@ takes as ``linker`` so that newly ingested documents are linked as they are stor
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from masthead.glossary.annotate import block_spans
 from masthead.glossary.entries import Mention
-from masthead.glossary.matcher import Matcher, link_document
+from masthead.glossary.matcher import Matcher, fold, link_document
 from masthead.model import Document
 from masthead.store import Store
+from masthead.textview import text_view
 
-__all__ = ["LinkReport", "matcher_for", "make_linker", "link_archive", "tei_mentions"]
+__all__ = ["LinkReport", "matcher_for", "make_linker", "link_archive", "relink_entries", "tei_mentions"]
 
 
 @dataclass(slots=True)
@@ -83,3 +84,36 @@ def tei_mentions(store: Store, doc: Document, base_url: str | None = None) -> Ca
         return None
     root = (base_url.rstrip("/") + "/") if base_url else "/"
     return block_spans(doc, mentions, lambda entry_id: f"{root}glossary/{entry_id}")
+
+
+def relink_entries(store: Store, entry_ids: Iterable[str], *, matcher: Matcher | None = None) -> LinkReport:
+    """Link again, with the whole glossary, only the documents an edit of ``entry_ids`` can change:
+    those that mention one of them now and those whose text holds one of their names (accents and case
+    folded: a superset of what the matcher finds). Far cheaper than :func:`link_archive` after one
+    entry is accepted, merged or edited; the result is the same for those entries."""
+    matcher = matcher or matcher_for(store)
+    names: set[str] = set()
+    mentioned: set[str] = set()
+    for entry_id in entry_ids:
+        entry = store.resolve_entry(entry_id)
+        if entry is None:
+            continue
+        names.update(fold(n).casefold() for n in entry.names() if n.strip())
+        mentioned.update(summary.id for summary, _ in store.mentions_of(entry.id))
+    report = LinkReport(entries=len(matcher.entries))
+    if not names and not mentioned:
+        return report
+    revisions = {s.id: s.revision for s in store.list_documents()}
+    batch = getattr(store, "batch", None)
+    with batch(every=200) if batch else contextlib.nullcontext():
+        for doc in store.iter_documents():
+            revision = revisions.get(doc.id)
+            if revision is None:
+                continue
+            if doc.id not in mentioned:
+                text = fold(text_view(doc).text).casefold()
+                if not any(n in text for n in names):
+                    continue
+            report.mentions += store.replace_mentions(doc.id, revision, link_document(doc, matcher))
+            report.documents += 1
+    return report

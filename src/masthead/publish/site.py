@@ -131,7 +131,8 @@ def build_site(
         raise PublishError(f"{base_url}: the base URL must start with http:// or https://")
     out.mkdir(parents=True, exist_ok=True)
     report = BuildReport(out=out)
-    salt = _salt(title, base_url if downloads else None, downloads)
+    glossary = hasattr(store, "list_entries") and bool(store.list_entries())  # a "Glossary" link on every page
+    salt = _salt(title, base_url if downloads else None, downloads, glossary=glossary)
     old = _read_manifest(out)
     same_salt = incremental and old.get("salt") == salt
     old_pages: dict[str, str] = old.get("pages", {}) if same_salt else {}
@@ -165,7 +166,7 @@ def build_site(
     report.plan_seconds = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    _render_pages(store, out, plan, todo, title, report, progress, downloads, base_url)
+    _render_pages(store, out, plan, todo, title, report, progress, downloads, base_url, glossary=glossary)
     for path, html in static_glossary_pages(store, Pages(store, title=title, search_enabled=True, static_site=True)):
         write_atomic(out / path, html)  # the glossary: rewritten on every build (a few hundred small pages)
     report.render_seconds = time.perf_counter() - t1
@@ -278,8 +279,11 @@ def _render_pages(
     progress: Progress | None,
     downloads: bool = False,
     base_url: str | None = None,
+    *,
+    glossary: bool = False,
 ) -> None:
     base = Pages(store, title=title, search_enabled=True, static_site=True)
+    base.env.globals["glossary_nav"] = glossary
     base.env.auto_reload = False  # templates do not change during a build: no stat() per page
     base.env.bytecode_cache = jinja2.FileSystemBytecodeCache()  # compiled templates, keyed by their source
     if downloads:
@@ -562,14 +566,14 @@ def _write_manifest(out: Path, data: dict[str, Any]) -> None:
     write_atomic(out / MANIFEST, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def _salt(title: str, base_url: str | None = None, downloads: bool = False) -> str:
-    """A hash of everything that shapes every page: templates, the package version, the site title and
-    whether pages have downloads (whose files name the ``base_url``). A change to any of them makes
-    the next build rewrite every page."""
+def _salt(title: str, base_url: str | None = None, downloads: bool = False, *, glossary: bool = False) -> str:
+    """A hash of everything that shapes every page: templates, the package version, the site title,
+    whether pages have downloads (whose files name the ``base_url``) and whether the site has a
+    glossary (linked from every page). A change to any of them makes the next build rewrite every page."""
     from masthead import __version__
 
     h = hashlib.blake2b(digest_size=12)
-    h.update(f"{__version__}\0{title}\0{downloads}\0{base_url or ''}\0".encode())
+    h.update(f"{__version__}\0{title}\0{downloads}\0{base_url or ''}\0{'glossary' if glossary else ''}\0".encode())
     for path in sorted(TEMPLATES.glob("*.html")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     modules = ["render/html.py", "web/app.py", "web/urls.py", "publish/plan.py", "publish/replan.py", "publish/site.py"]

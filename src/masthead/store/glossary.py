@@ -181,42 +181,7 @@ class GlossaryMixin:
         lacked; every mention of ``src`` becomes a mention of ``dst``; entries merged into ``src``
         earlier and entries that list ``src`` as related now point at ``dst``. Returns the new ``dst``."""
         with self._writing() as conn:  # type: ignore[attr-defined]
-            src, dst = _get(conn, src_id), _get(conn, dst_id)
-            if src is None or dst is None:
-                missing = src_id if src is None else dst_id
-                raise StoreError(f"no glossary entry {missing!r}; `masthead glossary list` shows ids")
-            if dst.status == "merged":
-                raise StoreError(f"entry {dst_id!r} was itself merged into {dst.merged_into!r}; merge into that")
-            if src.id == dst.id:
-                raise StoreError(f"cannot merge entry {src_id!r} into itself")
-            if src.status == "merged":
-                raise StoreError(f"entry {src_id!r} was already merged into {src.merged_into!r}")
-            aliases = tuple(n for n in dict.fromkeys((*dst.aliases, *src.names())) if n != dst.name)
-            merged = dst.replace(
-                aliases=aliases,
-                links=tuple(dict.fromkeys((*dst.links, *src.links))),
-                sources=tuple(dict.fromkeys((*dst.sources, *src.sources))),
-                related=tuple(r for r in dict.fromkeys((*dst.related, *src.related)) if r not in (src.id, dst.id)),
-                date_from=dst.date_from if dst.date_from is not None else src.date_from,
-                date_to=dst.date_to if dst.date_to is not None else src.date_to,
-                description=dst.description or src.description,
-                status="accepted" if dst.status == "proposed" else dst.status,
-            )
-            now = now_utc()
-            conn.execute(_UPSERT, _values(merged, None, now))
-            conn.execute("UPDATE mentions SET entry_id = ? WHERE entry_id = ?", (dst.id, src.id))
-            conn.execute(
-                "UPDATE entries SET status = 'merged', merged_into = ?, updated = ? WHERE id = ?", (dst.id, now, src.id)
-            )
-            conn.execute("UPDATE entries SET merged_into = ?, updated = ? WHERE merged_into = ?", (dst.id, now, src.id))
-            needle = json.dumps(src.id)
-            like = f"%{needle}%"
-            for row in conn.execute(f"SELECT {_ENTRY_COLS} FROM entries WHERE related LIKE ?", (like,)).fetchall():
-                other = entry_row(row)
-                rel = tuple(dict.fromkeys(dst.id if r == src.id else r for r in other.related))
-                rel = tuple(r for r in rel if r != other.id)
-                conn.execute("UPDATE entries SET related = ?, updated = ? WHERE id = ?", (_dumps(rel), now, other.id))
-            return merged
+            return merge_in(conn, src_id, dst_id)
 
     # -- mentions ----------------------------------------------------------------------------------
     def replace_mentions(self, doc_id: str, revision: int, mentions: Iterable[Mention]) -> int:
@@ -285,6 +250,46 @@ class GlossaryMixin:
                 out.append((summary_row(r[:13]), []))
             out[-1][1].append(Mention(r[13], r[14], r[15], entry_id, e.type, r[16], tuple(json.loads(r[17]))))
         return out
+
+
+def merge_in(conn: sqlite3.Connection, src_id: str, dst_id: str) -> Entry:
+    """:meth:`GlossaryMixin.merge_entries` inside the caller's write transaction ``conn``."""
+    src, dst = _get(conn, src_id), _get(conn, dst_id)
+    if src is None or dst is None:
+        missing = src_id if src is None else dst_id
+        raise StoreError(f"no glossary entry {missing!r}; `masthead glossary list` shows ids")
+    if dst.status == "merged":
+        raise StoreError(f"entry {dst_id!r} was itself merged into {dst.merged_into!r}; merge into that")
+    if src.id == dst.id:
+        raise StoreError(f"cannot merge entry {src_id!r} into itself")
+    if src.status == "merged":
+        raise StoreError(f"entry {src_id!r} was already merged into {src.merged_into!r}")
+    aliases = tuple(n for n in dict.fromkeys((*dst.aliases, *src.names())) if n != dst.name)
+    merged = dst.replace(
+        aliases=aliases,
+        links=tuple(dict.fromkeys((*dst.links, *src.links))),
+        sources=tuple(dict.fromkeys((*dst.sources, *src.sources))),
+        related=tuple(r for r in dict.fromkeys((*dst.related, *src.related)) if r not in (src.id, dst.id)),
+        date_from=dst.date_from if dst.date_from is not None else src.date_from,
+        date_to=dst.date_to if dst.date_to is not None else src.date_to,
+        description=dst.description or src.description,
+        status="accepted" if dst.status == "proposed" else dst.status,
+    )
+    now = now_utc()
+    conn.execute(_UPSERT, _values(merged, None, now))
+    conn.execute("UPDATE mentions SET entry_id = ? WHERE entry_id = ?", (dst.id, src.id))
+    conn.execute(
+        "UPDATE entries SET status = 'merged', merged_into = ?, updated = ? WHERE id = ?", (dst.id, now, src.id)
+    )
+    conn.execute("UPDATE entries SET merged_into = ?, updated = ? WHERE merged_into = ?", (dst.id, now, src.id))
+    needle = json.dumps(src.id)
+    like = f"%{needle}%"
+    for row in conn.execute(f"SELECT {_ENTRY_COLS} FROM entries WHERE related LIKE ?", (like,)).fetchall():
+        other = entry_row(row)
+        rel = tuple(dict.fromkeys(dst.id if r == src.id else r for r in other.related))
+        rel = tuple(r for r in rel if r != other.id)
+        conn.execute("UPDATE entries SET related = ?, updated = ? WHERE id = ?", (_dumps(rel), now, other.id))
+    return merged
 
 
 def _get(conn: sqlite3.Connection, entry_id: str) -> Entry | None:

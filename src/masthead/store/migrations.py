@@ -227,7 +227,20 @@ _V6_CATALOGUE = [
     ) WITHOUT ROWID""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW, _V5_GLOSSARY, _V6_CATALOGUE]
+_V7_GLOSSARY_EDITS = [
+    # Who accepted, merged, rejected or edited a glossary entry, and when (``detail``: what changed, JSON).
+    """CREATE TABLE glossary_edits (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        entry_id TEXT NOT NULL,
+        editor   TEXT NOT NULL,
+        action   TEXT NOT NULL CHECK (action IN ('accepted', 'rejected', 'merged', 'edited')),
+        detail   TEXT NOT NULL DEFAULT '{}',
+        created  TEXT NOT NULL
+    )""",
+    "CREATE INDEX glossary_edits_by_entry ON glossary_edits (entry_id, id)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW, _V5_GLOSSARY, _V6_CATALOGUE, _V7_GLOSSARY_EDITS]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 LATEST = len(MIGRATIONS)
@@ -243,6 +256,7 @@ _OUR_TABLES = {
     "changes",
     "entries",
     "mentions",
+    "glossary_edits",
     "sqlite_sequence",
     "findings",
     "decisions",

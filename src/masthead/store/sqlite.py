@@ -44,6 +44,7 @@ from masthead.store.catalogue import (
 from masthead.store.catalogue_edit import CatalogueEditMixin
 from masthead.store.changes import BatchMixin, ChangeFeedMixin, record_change
 from masthead.store.glossary import GlossaryMixin
+from masthead.store.glossary_edits import GlossaryEditsMixin
 from masthead.store.migrations import migrate, user_version
 from masthead.store.publishing import PublishingMixin
 from masthead.store.review import ReviewMixin
@@ -93,7 +94,14 @@ _PRUNE_WRITER = """DELETE FROM writers WHERE slug = ?
 
 
 class SQLiteStore(
-    ChangeFeedMixin, BatchMixin, ReviewMixin, AccountsMixin, GlossaryMixin, CatalogueEditMixin, PublishingMixin
+    ChangeFeedMixin,
+    BatchMixin,
+    ReviewMixin,
+    AccountsMixin,
+    GlossaryMixin,
+    GlossaryEditsMixin,
+    CatalogueEditMixin,
+    PublishingMixin,
 ):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 

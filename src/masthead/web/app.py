@@ -32,6 +32,7 @@ from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
 from masthead.store.catalogue import format_date, issue_label
 from masthead.web.catalogue_routes import add_catalogue_routes
+from masthead.web.glossary_queue_routes import add_glossary_queue_routes
 from masthead.web.glossary_routes import add_glossary_routes, article_with_mentions
 from masthead.web.publish_routes import add_publish_routes
 from masthead.web.review_routes import add_review_routes
@@ -426,6 +427,7 @@ def create_app(
     app.state.search = service
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(_HeadAsGet)
+    add_glossary_queue_routes(app, store, urls, pages)  # before /glossary/{id}: it owns /glossary/queue
     add_glossary_routes(app, store, urls, pages)
 
     def html(page: str, status_code: int = 200) -> HTMLResponse:

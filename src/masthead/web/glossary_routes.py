@@ -6,15 +6,16 @@ address redirects to the entry it was merged into), ``/api/entries`` and ``/api/
 :func:`article_with_mentions` gives a document whose body carries a link per stored mention, which
 the article page renders (see :meth:`masthead.web.app.Pages.article_page`).
 
-The proposed-entries queue is handled on the command line (``masthead glossary list --status
-proposed``, ``accept``, ``merge``, ``reject``): the web app has no editor accounts yet.
+Editors see, on an entry's page, a form to change it (``POST /glossary/{id}``); the queue of proposed
+entries is ``/glossary/queue`` (both in :mod:`masthead.web.glossary_queue_routes`; on the command
+line: ``masthead glossary list --status proposed``, ``accept``, ``merge``, ``reject``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Query
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from masthead.glossary.annotate import sentence_around, with_mention_links
@@ -69,8 +70,9 @@ def article_with_mentions(store: Store, doc: Document, revision: int, urls: Urls
     return with_mention_links(doc, mentions, urls.entry)
 
 
-def glossary_page(pages: Pages) -> str:
-    """The glossary index page: accepted entries grouped by type, A to Z, with article counts."""
+def glossary_page(pages: Pages, **extra: Any) -> str:
+    """The glossary index page: accepted entries grouped by type, A to Z, with article counts
+    (``extra``: more template context, such as the logged-in ``editor``)."""
     store = pages.store
     counts = store.mention_counts()
     entries = store.list_entries(status="accepted")
@@ -79,7 +81,7 @@ def glossary_page(pages: Pages) -> str:
         items = [(e, counts.get(e.id, (0, 0))[1]) for e in entries if e.type == etype]
         if items:
             groups.append((etype, TYPE_LABELS[etype], items))
-    return pages.render("glossary.html", groups=groups, total=len(entries))
+    return pages.render("glossary.html", groups=groups, total=len(entries), **extra)
 
 
 def entry_sentences(store: Store, entry_id: str, *, limit: int = MAX_DOCUMENTS) -> list[tuple[Any, list[Any]]]:
@@ -101,8 +103,9 @@ def entry_sentences(store: Store, entry_id: str, *, limit: int = MAX_DOCUMENTS) 
     return out
 
 
-def entry_page(pages: Pages, entry: Entry) -> str:
-    """An entry's page (``entry`` already resolved past merges)."""
+def entry_page(pages: Pages, entry: Entry, *, editor: Any = None, done: str | None = None, error: str = "") -> str:
+    """An entry's page (``entry`` already resolved past merges); with an ``editor``, the form that
+    edits it and its latest recorded changes."""
     store = pages.store
     related = [r for r in (store.get_entry(i) for i in entry.related) if r is not None and r.status == "accepted"]
     documents = entry_sentences(store, entry.id)
@@ -114,6 +117,11 @@ def entry_page(pages: Pages, entry: Entry) -> str:
         related=related,
         documents=documents,
         shown=min(len(documents), MAX_DOCUMENTS),
+        editor=editor,
+        types=[(t, TYPE_NAMES[t]) for t in ENTRY_TYPES],
+        edits=store.glossary_edits(entry.id, limit=20) if editor and hasattr(store, "glossary_edits") else [],
+        done=done,
+        error=error,
     )
 
 
@@ -142,21 +150,33 @@ def add_glossary_routes(app: FastAPI, store: Store, urls: Urls, pages: Pages) ->
     pages.env.globals["glossary_nav"] = True
     csp = CSP_WITH_SEARCH if pages.search_enabled else CSP
 
-    def html(page: str, status_code: int = 200) -> HTMLResponse:
-        return HTMLResponse(page, status_code=status_code, headers={"Content-Security-Policy": csp})
+    def html(page: str, status_code: int = 200, *, private: bool = False) -> HTMLResponse:
+        headers = {"Content-Security-Policy": csp}
+        if private:  # an editor's page (forms with the session's CSRF token): never cached
+            headers["Cache-Control"] = "no-store"
+        return HTMLResponse(page, status_code=status_code, headers=headers)
+
+    def editor_of(request: Request) -> Any:
+        auth = getattr(request.app.state, "auth", None)
+        return auth.editor(request) if auth is not None else None
 
     @app.get("/glossary", response_class=HTMLResponse, tags=["pages"], summary="The glossary")
-    def glossary() -> HTMLResponse:
-        return html(glossary_page(pages))
+    def glossary(request: Request) -> HTMLResponse:
+        editor = editor_of(request)
+        return html(glossary_page(pages, editor=editor), private=editor is not None)
 
     @app.get("/glossary/{entry_id}", response_class=HTMLResponse, tags=["pages"], summary="A glossary entry")
-    def entry(entry_id: str) -> Response:
+    def entry(request: Request, entry_id: str, done: str | None = None, n: int | None = Query(None, ge=0)) -> Response:
+        from masthead.web.glossary_queue_routes import done_message
+
         found = store.resolve_entry(entry_id)
         if found is None or found.status not in ("accepted", "merged"):
             return html(pages.error(404, f"There is no glossary entry “{entry_id}” in this archive."), 404)
         if found.id != entry_id:
             return RedirectResponse(urls.entry(found.id), status_code=301)
-        return html(entry_page(pages, found))
+        editor = editor_of(request)
+        message = done_message(done, n) if editor is not None else None
+        return html(entry_page(pages, found, editor=editor, done=message), private=editor is not None)
 
     @app.get("/api/entries", tags=["api"], summary="Glossary entries")
     def api_entries(
@@ -191,6 +211,7 @@ def static_glossary_pages(store: Store, base: Pages) -> list[tuple[str, str]]:
     def at(depth: int) -> Pages:
         return base.with_urls(Urls(prefix="../" * depth, suffix="/index.html", paged_paths=True))
 
+    base.env.globals["glossary_nav"] = True
     index = at(1)
     out = [("glossary/index.html", glossary_page(index))]
     entry_pages = at(2)

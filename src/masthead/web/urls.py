@@ -119,6 +119,10 @@ class Urls:
         """The glossary: every entry by type, A to Z."""
         return self._page("glossary")
 
+    def glossary_queue(self) -> str:
+        """The editors' queue of proposed glossary entries (web app only)."""
+        return self._page("glossary/queue")
+
     def entry(self, entry_id: str) -> str:
         """A glossary entry's page: what it is and every article naming it."""
         return self._page(f"glossary/{_seg(entry_id)}")
