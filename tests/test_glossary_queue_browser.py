@@ -7,21 +7,17 @@ Playwright drives Debian's chromium; skipped, saying why, when either is missing
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from glossary_queue_helpers import DOCS, seed
 from masthead.accounts import hash_password
 from masthead.store.sqlite import SQLiteStore
-from test_review_browser import SERVER, _free_port, sync_api
+from serving import server_process
+from test_review_browser import SERVER, sync_api
 
 PASSWORD = "a long enough password"
 
@@ -32,28 +28,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     with SQLiteStore(str(archive)) as store:
         seed(store)
         store.add_editor("ann", hash_password(PASSWORD))
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(archive), str(port)], stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert proc.poll() is None, f"server exited early: {proc.communicate()[1][-2000:]}"
-            try:
-                if httpx.get(base + "/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
+    with server_process(SERVER, str(archive)) as base:
         yield base, archive
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_editor_accepts_a_proposal_with_the_keyboard(server: tuple[str, Path]) -> None:
