@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from masthead.cli_common import ArchiveOpt, err, fail, open_archive, out
+from masthead.cli_common import ArchiveOpt, archive_session, err, fail, open_archive, out
 
 glossary_app = typer.Typer(
     help="The glossary: people, organisations, parties, periodicals, places and events, and where they are named.",
@@ -46,10 +46,6 @@ FormatOpt = Annotated[OutFormat, typer.Option("--format", "-f", help="Output for
 def _line(text: str) -> None:
     """A tab-separated output line, written as is (Rich would expand the tabs)."""
     sys.stdout.write(text + "\n")
-
-
-def _store_error(exc: Exception) -> typer.Exit:
-    return fail(str(exc))
 
 
 def _relink_hint(archive: str) -> None:
@@ -214,7 +210,6 @@ def add_entry(
     Example: masthead glossary add "Jean Jaurès" --type person --alias Jaurès --from 1859 --to 1914
     """
     from masthead.glossary.entries import GlossaryError, entry_from_dict
-    from masthead.store import StoreError
 
     data = {
         "id": entry_id,
@@ -231,13 +226,8 @@ def add_entry(
         entry = entry_from_dict(data, "command line")
     except GlossaryError as exc:
         raise fail(str(exc)) from None
-    store = open_archive(archive, create=True)
-    try:
+    with archive_session(archive, create=True) as store:
         status = store.save_entries([entry])
-    except StoreError as exc:
-        raise _store_error(exc) from None
-    finally:
-        store.close()
     out.print(f"{entry.id}: {next(k for k, v in status.items() if v)}", markup=False)
     _relink_hint(archive)
 
@@ -254,15 +244,9 @@ def merge(
 
     Example: masthead glossary merge k-marx karl-marx
     """
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         merged = store.merge_entries(source, target)
-    except StoreError as exc:
-        raise _store_error(exc) from None
-    finally:
-        store.close()
     out.print(f"merged {source} into {merged.id} ({merged.name}; aliases: {', '.join(merged.aliases)})", markup=False)
 
 
@@ -279,7 +263,6 @@ def import_entries(
     Example: masthead glossary import people.csv
     """
     from masthead.glossary.entries import GlossaryError, load_entries, starter_entries
-    from masthead.store import StoreError
 
     if (file is None) == (not starter):
         raise fail("give a glossary file or --starter (not both)")
@@ -287,16 +270,11 @@ def import_entries(
         entries = starter_entries() if starter else load_entries(file)  # type: ignore[arg-type]
     except GlossaryError as exc:
         raise fail(str(exc)) from None
-    store = open_archive(archive, create=True)
-    try:
+    with archive_session(archive, create=True) as store:
         counts = store.save_entries(entries)
         out.print(f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged", markup=False)
         if link:
             _link(store, archive)
-    except StoreError as exc:
-        raise _store_error(exc) from None
-    finally:
-        store.close()
     if not link:
         _relink_hint(archive)
 
@@ -366,15 +344,9 @@ def link_command(archive: ArchiveOpt = "masthead.db") -> None:
 
     Example: masthead glossary link --archive archive.db
     """
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         _link(store, archive)
-    except StoreError as exc:
-        raise _store_error(exc) from None
-    finally:
-        store.close()
 
 
 @glossary_app.command("propose")
@@ -411,15 +383,9 @@ def propose_command(
 
 
 def _set_status(entry_id: str, archive: str, status: str) -> None:
-    from masthead.store import StoreError
 
-    store = open_archive(archive)
-    try:
+    with archive_session(archive) as store:
         entry = store.set_entry_status(entry_id, status)
-    except StoreError as exc:
-        raise _store_error(exc) from None
-    finally:
-        store.close()
     out.print(f"{entry.id}: {status}", markup=False)
 
 
