@@ -252,6 +252,7 @@ def _quick_plan(
     specs, articles, relisted, entries = found
     if relisted:
         specs.update(list_specs(store, salt, relisted, Urls(prefix="", suffix="/index.html", paged_paths=True)))
+    replanned = list(specs.values())
     specs.update(glossary_specs(store, salt, mention_rows, stamps))  # planned in full: gone entries drop out
     plan = Plan(
         pages={p: PageSpec(p, fp) for p, fp in pages.items() if not p.startswith("glossary/")},
@@ -263,7 +264,7 @@ def _quick_plan(
     plan.docs.update(entries)
     todo = [spec for path, spec in specs.items() if pages.get(path) != spec.fingerprint]
     plan.pages.update(specs)
-    return plan, todo, list(specs.values())
+    return plan, todo, replanned
 
 
 def _newest(plan: Plan) -> list[str]:

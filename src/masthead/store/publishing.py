@@ -79,23 +79,24 @@ class PublishingMixin:
         return {r[0]: (r[1], r[2]) for r in rows}
 
     def publish_mentions(self) -> list[tuple[str, str, int, int, str]]:
-        """Every glossary mention in the documents' current revisions as ``(document id, entry id, start,
-        end, surface)``, by document and position: what the planner hashes into the fingerprints of the
-        article pages (their links) and of the glossary's pages (the articles naming each entry). Empty
-        when the archive has no glossary tables."""
+        """Every mention of an accepted glossary entry in the documents' current revisions as ``(document
+        id, entry id, start, end, surface)``, by document and position: what the planner hashes into the
+        fingerprints of the article pages (their links) and of the glossary's pages (the articles naming
+        each entry). Empty when the archive has no glossary tables."""
         with self._reading() as conn:  # type: ignore[attr-defined]
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'mentions'").fetchone():
                 return []
             return conn.execute(
                 """SELECT m.document_id, m.entry_id, m.span_start, m.span_end, m.surface FROM mentions m
                    JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
+                   JOIN entries e ON e.id = m.entry_id AND e.status = 'accepted'
                    ORDER BY m.document_id, m.span_start, m.span_end, m.entry_id"""
             ).fetchall()
 
     def mentions_by_document(self, ids: Sequence[str]) -> dict[str, list[Any]]:
-        """The mentions of these documents' current revisions (as :meth:`mentions_in` gives them), per
-        document id, in a query per 500 ids rather than two per document; documents without any are
-        left out."""
+        """The mentions of accepted entries in these documents' current revisions (as :meth:`mentions_in`
+        gives them, but a static site has no page for another entry to link to), per document id, in a
+        query per 500 ids rather than two per document; documents without any are left out."""
         from masthead.glossary.entries import Mention
 
         out: dict[str, list[Any]] = {}
@@ -110,7 +111,7 @@ class PublishingMixin:
                     f"""SELECT m.document_id, m.span_start, m.span_end, m.surface, m.entry_id, e.type,
                            m.confidence, m.alternatives
                        FROM mentions m JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
-                       JOIN entries e ON e.id = m.entry_id
+                       JOIN entries e ON e.id = m.entry_id AND e.status = 'accepted'
                        WHERE m.document_id IN ({marks}) ORDER BY m.document_id, m.span_start""",
                     chunk,
                 ).fetchall()
