@@ -9,10 +9,13 @@ each), with a byline from a pool of writers so that writer pages exist, ingested
 archive. Printed: pages written, pages/s and ms per page rendered (planning, rendering and writing; the
 Pagefind indexing time separately), then the same for a rebuild after one article's title changed (the
 whole site is re-planned: lists show titles) and after one article's body changed (only that article is
-re-planned). With ``--downloads`` the article pages get the Cite this box and the download files, whose
-time is printed separately. Targets (issue 6): <= 1 ms per page rendered; an incremental rebuild of one
-article in <= 2 s at 20,000 articles. The machine's load shows in every figure: compare runs made
-under the same load.
+re-planned). The archive has a glossary (the starter entries, linked to every article: about a dozen
+mentions per article, and a page per entry listing the articles naming it) unless ``--no-glossary``;
+after the one-article rebuilds, one more rebuild follows the article's linking again (its mentions change:
+its page and its entries' pages are rewritten). With ``--downloads`` the article pages get the Cite this
+box and the download files, whose time is printed separately. Targets (issue 6): <= 1 ms per page
+rendered; an incremental rebuild of one article in <= 2 s at 20,000 articles. The machine's load shows
+in every figure: compare runs made under the same load.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ingest import real_paragraphs, synth_article  # noqa: E402
+from masthead.glossary import starter_entries  # noqa: E402
+from masthead.glossary.archive import link_archive, make_linker  # noqa: E402
 from masthead.pipeline import ingest_paths  # noqa: E402
 from masthead.publish import BuildReport, build_site  # noqa: E402
 from masthead.store.sqlite import SQLiteStore  # noqa: E402
@@ -101,15 +106,19 @@ def main() -> None:
         help="build with the Cite this box and download files on every article page (masthead build's default)",
     )
     ap.add_argument("--workdir", type=Path, help="keep the archive here and reuse it on the next run")
+    ap.add_argument(
+        "--no-glossary", dest="glossary", action="store_false", help="no glossary (the archive is not linked)"
+    )
     args = ap.parse_args()
     print(f"masthead build benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpus)")
     dl = "with" if args.downloads else "without"
     print(f"pages built {dl} the Cite this box and download files (--downloads)\n")
     tmp = args.workdir or Path(tempfile.mkdtemp(prefix="masthead-build-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    reuse = args.workdir is not None and (tmp / f"bench-{args.articles}.db").is_file()
+    name = f"bench-{args.articles}{'-glossary' if args.glossary else ''}.db"
+    reuse = args.workdir is not None and (tmp / name).is_file()
     try:
-        store = SQLiteStore(str(tmp / f"bench-{args.articles}.db"))
+        store = SQLiteStore(str(tmp / name))
         if reuse:
             print(f"reusing the archive of {store.count_documents()} articles in {tmp}\n")
         else:
@@ -118,7 +127,16 @@ def main() -> None:
             report = ingest_paths(store, [tmp / "corpus"], jobs=args.jobs)
             if report.failed:
                 raise SystemExit(f"bench corpus failed to ingest: {report.failed[0].error}")
-            print(f"ingested {store.count_documents()} articles in {time.perf_counter() - t0:.1f} s\n")
+            print(f"ingested {store.count_documents()} articles in {time.perf_counter() - t0:.1f} s")
+            if args.glossary:
+                t0 = time.perf_counter()
+                store.save_entries(starter_entries())
+                linked = link_archive(store)
+                print(
+                    f"glossary: {linked.entries} entries, {linked.mentions} mentions linked in "
+                    f"{time.perf_counter() - t0:.1f} s"
+                )
+            print()
         site = tmp / "site"
         shutil.rmtree(site, ignore_errors=True)
         show("full build", build_site(store, site, pagefind=args.pagefind != "none", downloads=args.downloads))
@@ -139,6 +157,14 @@ def main() -> None:
         r = build_site(store, site, pagefind=search, downloads=args.downloads)
         show("\nrebuild after one article's body changed", r)
         print("  pages written: " + ", ".join(r.written))
+        if args.glossary:
+            doc = store.get(victim.id)
+            assert doc is not None
+            mentions = make_linker(store)(doc)
+            store.replace_mentions(doc.id, store.revisions(doc.id)[-1].number, mentions)
+            r = build_site(store, site, pagefind=search, downloads=args.downloads)
+            show(f"\nrebuild after the article was linked again ({len(mentions)} mentions)", r)
+            print("  pages written: " + ", ".join(r.written))
         size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1048576
         print(f"\nsite size: {size:.0f} MB in {sum(1 for _ in site.rglob('*.html'))} HTML files")
         store.close()
