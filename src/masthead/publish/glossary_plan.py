@@ -15,13 +15,22 @@ glossary is planned in full on every build, incremental or not: its pages are fe
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from masthead.model import Document
 from masthead.publish.plan import NO_MENTIONS, PageSpec, fingerprint
 from masthead.store import Store
 
-__all__ = ["NO_MENTIONS", "entry_path", "glossary_specs", "mention_digests", "read_mentions", "safe_entry_id"]
+__all__ = [
+    "NO_MENTIONS",
+    "entry_path",
+    "glossary_specs",
+    "mention_digests",
+    "read_mentions",
+    "safe_entry_id",
+    "with_mentions",
+]
 
 MentionRow = tuple[str, str, int, int, str]
 """``(document id, entry id, start, end, surface)``, as ``publish_mentions`` gives them."""
@@ -92,3 +101,25 @@ def glossary_specs(
         render: Any = lambda p, e=e: entry_page(p, e)  # noqa: E731
         pages[path] = PageSpec(path, fingerprint(salt, "entry", e, related, docs), render)
     return pages
+
+
+def with_mentions(
+    store: Store, docs: Iterator[Document], batch: int = 200
+) -> Iterator[tuple[Document, list[Any] | None]]:
+    """Each document with the glossary mentions of its current revision, read ``batch`` documents at a
+    time (None for each when the store cannot read them in bulk)."""
+    query = getattr(store, "mentions_by_document", None)
+    if query is None:
+        for doc in docs:
+            yield doc, None
+        return
+    chunk: list[Document] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= batch:
+            found = query([d.id for d in chunk])
+            yield from ((d, found.get(d.id, [])) for d in chunk)
+            chunk = []
+    if chunk:
+        found = query([d.id for d in chunk])
+        yield from ((d, found.get(d.id, [])) for d in chunk)

@@ -35,7 +35,7 @@ from masthead.glossary.annotate import with_mention_links
 from masthead.model import Document
 from masthead.publish.downloads import STATIC_DOWNLOADS, export_file, exports
 from masthead.publish.feeds import FEED_SIZE, FeedEntry, atom_feed, robots_txt, sitemap_xml
-from masthead.publish.glossary_plan import glossary_specs, mention_digests, read_mentions
+from masthead.publish.glossary_plan import glossary_specs, mention_digests, read_mentions, with_mentions
 from masthead.publish.plan import NO_MENTIONS, PageSpec, Plan, article_specs, make_plan, page_path, read_catalogue
 from masthead.publish.replan import list_specs
 from masthead.render.html import article_body
@@ -371,7 +371,7 @@ def _render_all(
     for spec in todo:
         if spec.doc_id is None and spec.render is not None:
             wrote(spec.path, spec.render(pages_at(spec.path)))
-    for doc, mentions in _with_mentions(store, _documents(store, list(article_specs))):
+    for doc, mentions in with_mentions(store, _documents(store, list(article_specs))):
         spec = article_specs.get(doc.id)
         if spec is None:
             continue
@@ -411,28 +411,6 @@ def static_body(html: str) -> str:
         return f'<span class="link" data-href="{m.group(1)}"{m.group(2)}>{m.group(3)}</span>'
 
     return _ANCHOR.sub(fix, html) if "<a " in html else html
-
-
-def _with_mentions(
-    store: Store, docs: Iterator[Document], batch: int = 200
-) -> Iterator[tuple[Document, list[Any] | None]]:
-    """Each document with the glossary mentions of its current revision, read ``batch`` documents at a
-    time (None for each when the store cannot read them in bulk)."""
-    query = getattr(store, "mentions_by_document", None)
-    if query is None:
-        for doc in docs:
-            yield doc, None
-        return
-    chunk: list[Document] = []
-    for doc in docs:
-        chunk.append(doc)
-        if len(chunk) >= batch:
-            found = query([d.id for d in chunk])
-            yield from ((d, found.get(d.id, [])) for d in chunk)
-            chunk = []
-    if chunk:
-        found = query([d.id for d in chunk])
-        yield from ((d, found.get(d.id, [])) for d in chunk)
 
 
 def _documents(store: Store, ids: list[str]) -> Iterator[Document]:
