@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 from hypothesis import given, settings
 
-from masthead.model import Block, Document, Mark, ModelError, Source, make_document_id, slugify
+from masthead.model import Block, Document, Mark, ModelError, Source, make_document_id, slugify, validate
 from strategies import documents
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "document.schema.json").read_text())
@@ -73,3 +74,50 @@ def test_plain_text_skips_breaks_and_includes_notes() -> None:
     )
     assert doc.plain_text() == "one\n\ntwo\n\n[1] a note"
     assert doc.word_count() == 4  # "one", "two", "a note": note labels are not words
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        Block("sidebar", "x"),
+        Block("heading", "x"),
+        Block("heading", "x", level=7, anchor="a"),
+        Block("paragraph", "abc", (Mark(0, 4, "emphasis"),)),
+        Block("paragraph", "abc", (Mark(2, 1, "link", target="x"),)),
+        Block("paragraph", "abc", (Mark(0, 1, "blink"),), style="fst"),
+        Block("quote", children=(Block("paragraph", "ab", (Mark(-1, 1, "strong"),)),)),
+        Block("list", ordered=True, children=(Block("item", "ab", (Mark(0, 9, "noteref", "n1", "1"),)),)),
+    ],
+)
+def test_loading_checks_blocks_as_validate_does(block: Block) -> None:
+    """The loader checks blocks while building them: same errors as :func:`validate`, at any depth."""
+    bad = Document(id="x", title="t", blocks=(Block("paragraph", "fine"), block))
+    with pytest.raises(ModelError) as expected:
+        validate(bad)
+    with pytest.raises(ModelError) as got:
+        Document.from_json(bad.to_json())
+    assert str(got.value) == str(expected.value)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["blocks"].append("not a block"),
+        lambda d: d["blocks"].append({"text": "no kind"}),
+        lambda d: d["blocks"].append({"kind": "paragraph", "text": "ab", "marks": [{"start": 0, "end": 1}]}),
+        lambda d: d["blocks"].append(
+            {"kind": "paragraph", "text": "ab", "marks": [{"start": 0, "end": 1, "kind": "strong", "colour": "red"}]}
+        ),
+        lambda d: d["blocks"].append({"kind": "heading", "text": "ab", "level": "two"}),
+        lambda d: d["notes"].append({"id": "n1"}),
+        lambda d: d.update(notes=[{"id": "n", "label": "1"}, {"id": "n", "label": "2"}]),
+        lambda d: d.update(credits=[{"role": "painted", "name": "x"}]),
+        lambda d: d.update(source={"periodical": "x", "colour": "red"}),
+        lambda d: d.update(id=""),
+    ],
+)
+def test_from_dict_rejects_malformed_documents(change: Any) -> None:
+    data = Document(id="x", title="t", blocks=(Block("paragraph", "fine"),)).to_dict()
+    change(data)
+    with pytest.raises(ModelError):
+        Document.from_dict(data)

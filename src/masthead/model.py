@@ -182,33 +182,29 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
+        """A document from its JSON form (see :meth:`to_dict`); raises :class:`ModelError` when the data
+        is not a document or breaks the model's rules (:func:`validate`)."""
+        if not isinstance(data, dict):
+            raise ModelError("not a Masthead document: top level is not an object")
         try:
-            data = dict(data)
-            data.pop("schema_version", None)
             doc = Document(
-                id=data["id"],
-                title=data["title"],
-                subtitle=data.get("subtitle"),
-                date_line=data.get("date_line"),
-                writers=tuple(data.get("writers", ())),
-                source=Source(**data.get("source", {})),
-                credits=tuple(Credit(**c) for c in data.get("credits", ())),
-                blocks=tuple(_block_from(b) for b in data.get("blocks", ())),
-                notes=tuple(
-                    Note(
-                        id=n["id"],
-                        label=n["label"],
-                        blocks=tuple(_block_from(b) for b in n.get("blocks", ())),
-                    )
-                    for n in data.get("notes", ())
-                ),
-                info=tuple((str(k), str(v)) for k, v in data.get("info", ())),
-                provenance=Provenance(**data.get("provenance", {})),
-                language=data.get("language", "en"),
+                data["id"],
+                data["title"],
+                data.get("subtitle"),
+                data.get("date_line"),
+                tuple(data.get("writers", ())),
+                Source(**data.get("source", {})),
+                tuple(Credit(**c) for c in data.get("credits", ())),
+                _blocks_from(data.get("blocks", ())),
+                tuple(Note(n["id"], n["label"], _blocks_from(n.get("blocks", ()))) for n in data.get("notes", ())),
+                tuple((str(k), str(v)) for k, v in data.get("info", ())),
+                Provenance(**data.get("provenance", {})),
+                data.get("language", "en"),
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"not a Masthead document: {exc}") from exc
-        validate(doc)
+        # the blocks' kinds, levels and marks were checked as they were built
+        _validate_front(doc)
         return doc
 
     @classmethod
@@ -310,26 +306,74 @@ def _to_plain(doc: Document) -> dict[str, Any]:
     }
 
 
+_BLOCK_KINDS = frozenset(BLOCK_KINDS)
+_MARK_KINDS = frozenset(MARK_KINDS)
+
+
 def _block_from(d: dict[str, Any]) -> Block:
-    return Block(
-        kind=d["kind"],
-        text=d.get("text", ""),
-        marks=tuple(Mark(**m) for m in d.get("marks", ())),
-        level=d.get("level"),
-        ordered=d.get("ordered", False),
-        children=tuple(_block_from(c) for c in d.get("children", ())),
-        style=d.get("style"),
-        anchor=d.get("anchor"),
-    )
+    """One block from its JSON form, checked as :func:`validate` checks it."""
+    return _blocks_from((d,))[0]
+
+
+def _blocks_from(items: Any) -> tuple[Block, ...]:
+    """Blocks from their JSON form, checked as they are built (kinds, heading levels, marks: what
+    :func:`validate` checks of a block). Keys left out take the fields' defaults (as ``to_dict`` leaves
+    them out); a key the model does not know is ignored."""
+    out = []
+    for d in items:
+        kind = d["kind"]
+        if kind not in _BLOCK_KINDS:
+            raise ModelError(f"unknown block kind {kind!r}")
+        n = len(d)
+        text = d.get("text", "")
+        if n == 1 or n == 2 and "text" in d:  # the common case: a paragraph with no marks
+            if kind == "heading":
+                raise ModelError(f"heading {text[:40]!r} has level None, expected 1-6")
+            out.append(Block(kind, text))
+            continue
+        marks = d.get("marks")
+        if n == 3 and marks is not None and "text" in d and kind != "heading":  # a paragraph with marks
+            out.append(Block(kind, text, _marks_from(marks, len(text)) if marks else ()))
+            continue
+        level = d.get("level")
+        if kind == "heading" and not (level and 1 <= level <= 6):
+            raise ModelError(f"heading {text[:40]!r} has level {level!r}, expected 1-6")
+        children = d.get("children")
+        out.append(
+            Block(
+                kind,
+                text,
+                _marks_from(marks, len(text)) if marks else (),
+                level,
+                d.get("ordered", False),
+                _blocks_from(children) if children else (),
+                d.get("style"),
+                d.get("anchor"),
+            )
+        )
+    return tuple(out)
+
+
+def _marks_from(items: Any, size: int) -> tuple[Mark, ...]:
+    out = []
+    for m in items:
+        n = len(m)
+        if n == 3:  # start, end, kind (else Mark(**m) rejects keys it does not know)
+            mark = Mark(m["start"], m["end"], m["kind"])
+        elif n == 4 and "target" in m:
+            mark = Mark(m["start"], m["end"], m["kind"], m["target"])
+        else:
+            mark = Mark(**m)
+        if mark.kind not in _MARK_KINDS:
+            raise ModelError(f"unknown mark kind {mark.kind!r}")
+        if not (0 <= mark.start <= mark.end <= size):
+            raise ModelError(f"mark {mark.kind} [{mark.start}:{mark.end}] is outside its block of {size} chars")
+        out.append(mark)
+    return tuple(out)
 
 
 def validate(doc: Document) -> None:
     """Raise :class:`ModelError` when a document breaks the model's rules."""
-    if not doc.id:
-        raise ModelError("document has no id")
-    note_ids = {n.id for n in doc.notes}
-    if len(note_ids) != len(doc.notes):
-        raise ModelError("two notes share an id")
     for b in doc.iter_blocks():
         if b.kind not in BLOCK_KINDS:
             raise ModelError(f"unknown block kind {b.kind!r}")
@@ -340,6 +384,15 @@ def validate(doc: Document) -> None:
                 raise ModelError(f"unknown mark kind {m.kind!r}")
             if not (0 <= m.start <= m.end <= len(b.text)):
                 raise ModelError(f"mark {m.kind} [{m.start}:{m.end}] is outside its block of {len(b.text)} chars")
+    _validate_front(doc)
+
+
+def _validate_front(doc: Document) -> None:
+    """What :func:`validate` checks beyond the blocks: the id, the notes' ids, the credits' roles."""
+    if not doc.id:
+        raise ModelError("document has no id")
+    if len(doc.notes) > 1 and len({n.id for n in doc.notes}) != len(doc.notes):
+        raise ModelError("two notes share an id")
     for c in doc.credits:
         if c.role not in CREDIT_ROLES:
             raise ModelError(f"unknown credit role {c.role!r}")

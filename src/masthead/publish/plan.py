@@ -24,6 +24,9 @@ from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Sto
 from masthead.store.catalogue import catalogue_slug
 from masthead.web.app import FULL_TOC_LIMIT, PAGE_SIZE, issue_heading
 
+NO_MENTIONS = "-"
+"""The mention digest of a document with no glossary mentions (see :mod:`masthead.publish.glossary_plan`)."""
+
 Render = Callable[[Any], str]
 """Renders a page given :class:`masthead.web.app.Pages` whose links are relative to the page's folder."""
 
@@ -60,7 +63,8 @@ class Plan:
     summaries: list[DocumentSummary]
     skipped: list[str]
     docs: dict[str, str] = field(default_factory=dict)
-    """Per document id: ``"revision updated catalogue-key"`` (what the manifest keeps)."""
+    """Per document id: ``"revision updated catalogue-key place-key mention-digest"`` (what the manifest
+    keeps)."""
     created: dict[str, str] = field(default_factory=dict)
 
 
@@ -151,9 +155,11 @@ def article_fingerprint(
     periodical: PeriodicalSummary | None,
     issue_ref: tuple[Any, ...] | None,
     writers: Sequence[tuple[str, WriterSummary | None]],
+    mentions: str = "-",
 ) -> str:
-    """The fingerprint of an article's page (the same whether the whole site or one article is planned)."""
-    head = (salt, "article", entry.stamp, periodical.title if periodical else None, issue_ref)
+    """The fingerprint of an article's page (the same whether the whole site or one article is planned);
+    ``mentions`` is the digest of its glossary mentions (see :mod:`masthead.publish.glossary_plan`)."""
+    head = (salt, "article", entry.stamp, periodical.title if periodical else None, issue_ref, mentions)
     return fingerprint_rows(head + ([(n, w.slug, w.documents) if w else (n,) for n, w in writers],), (row,))
 
 
@@ -190,9 +196,9 @@ def place_key(doc: DocumentSummary, issue_ref: tuple[Any, ...] | None) -> str:
     return hashlib.blake2b(repr(place).encode(), digest_size=8).hexdigest()
 
 
-def doc_entry(stamp: tuple[int, str], key: str, place: str) -> str:
-    """A document's manifest entry: ``"revision updated catalogue-key place-key"``."""
-    return f"{stamp[0]} {stamp[1]} {key} {place}"
+def doc_entry(stamp: tuple[int, str], key: str, place: str, mentions: str = "-") -> str:
+    """A document's manifest entry: ``"revision updated catalogue-key place-key mention-digest"``."""
+    return f"{stamp[0]} {stamp[1]} {key} {place} {mentions}"
 
 
 def article_path(doc_id: str) -> str:
@@ -259,6 +265,10 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
     writer_by_slug = {w.slug: w for w in writers}
     catalogue = read_catalogue(store)
     summaries = [c.summary for c in catalogue]
+    from masthead.publish.glossary_plan import glossary_specs, mention_digests, read_mentions
+
+    mention_rows = read_mentions(store)
+    digests = mention_digests(mention_rows)
     total = len(summaries)
     row_of = {d.id: repr(listed(d)) for d in summaries}  # each summary's listed fields, as text, once
     pages: dict[str, PageSpec] = {}
@@ -356,7 +366,8 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         issue = issue_of.get(doc.id)
         row = row_of[doc.id]
         issue_ref = None if issue is None else ref_of[issue.id]
-        docs[doc.id] = doc_entry(entry.stamp, catalogue_key(row, issue_ref), place_key(doc, issue_ref))
+        digest = digests.get(doc.id, NO_MENTIONS)
+        docs[doc.id] = doc_entry(entry.stamp, catalogue_key(row, issue_ref), place_key(doc, issue_ref), digest)
         if not safe_doc_id(doc.id):
             skipped.append(doc.id)
             continue
@@ -365,7 +376,7 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
         doc_writers = tuple((name, writer_by_slug.get(slug)) for name, slug in zip(names, slugs, strict=True))
         articles[doc.id] = ArticleContext(doc, periodical, issue, doc_writers)
         path = article_path(doc.id)
-        fp = article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers)
+        fp = article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers, digest)
         pages[path] = PageSpec(path, fp, doc_id=doc.id)
     for writer in writers:
         ids = docs_of_writer.get(writer.slug, [])
@@ -374,17 +385,20 @@ def make_plan(store: Store, salt: str, urls: Any) -> Plan:
             fp_writer(salt, writer, [row_of[i] for i in ids]),
             lambda p, slug=writer.slug: p.writer(slug),
         )
+    pages.update(glossary_specs(store, salt, mention_rows, {c.summary.id: c.stamp for c in catalogue}))
     return Plan(pages=pages, articles=articles, summaries=summaries, skipped=skipped, docs=docs, created=created)
 
 
 def article_specs(
-    store: Store, salt: str, rows: Sequence[CatalogueRow], known: dict[str, str]
+    store: Store, salt: str, rows: Sequence[CatalogueRow], known: dict[str, str], digests: dict[str, str]
 ) -> tuple[dict[str, PageSpec], dict[str, ArticleContext], list[CatalogueRow], dict[str, str]] | None:
     """The pages of just these saved documents, and those of them whose lists must be re-planned too.
 
     Each document must have been in the last build (``known``: the previous plan's :attr:`Plan.docs`)
-    in the same place (:func:`place_key`): then either its catalogue key is as it was (only its own page
-    can have changed) or its title, subtitle or pages changed (returned last: its lists change too).
+    in the same place (:func:`place_key`); ``digests`` are the documents' mention digests
+    (:func:`~masthead.publish.glossary_plan.mention_digests`). Then either its catalogue key is as it was
+    (only its own page can have changed) or its title, subtitle or pages changed (returned last: its lists
+    change too).
     Also returned: the documents' new manifest entries. None when a document moved (the whole site must
     be planned)."""
     pages: dict[str, PageSpec] = {}
@@ -396,7 +410,7 @@ def article_specs(
     for entry in rows:
         doc = entry.summary
         old = known.get(doc.id, "").split(" ")
-        if len(old) != 4 or entry.issue_id is None and doc.periodical_slug or entry.issue_id and not entry.issue_label:
+        if len(old) != 5 or entry.issue_id is None and doc.periodical_slug or entry.issue_id and not entry.issue_label:
             return None
         issue = store.issue(entry.issue_id) if entry.issue_id is not None else None
         if (issue is None) != (entry.issue_id is None):
@@ -408,7 +422,8 @@ def article_specs(
         key = catalogue_key(row, issue_ref)
         if key != old[2]:
             relisted.append(entry)
-        entries[doc.id] = doc_entry(entry.stamp, key, old[3])
+        digest = digests.get(doc.id, NO_MENTIONS)
+        entries[doc.id] = doc_entry(entry.stamp, key, old[3], digest)
         if not safe_doc_id(doc.id):
             continue
         slug = doc.periodical_slug
@@ -425,6 +440,6 @@ def article_specs(
         articles[doc.id] = ArticleContext(doc, periodical, issue, tuple(doc_writers))
         path = article_path(doc.id)
         pages[path] = PageSpec(
-            path, article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers), doc_id=doc.id
+            path, article_fingerprint(salt, entry, row, periodical, issue_ref, doc_writers, digest), doc_id=doc.id
         )
     return pages, articles, relisted, entries

@@ -31,21 +31,24 @@ from typing import Any
 
 import jinja2
 
+from masthead.glossary.annotate import with_mention_links
 from masthead.model import Document
 from masthead.publish.downloads import STATIC_DOWNLOADS, export_file, exports
 from masthead.publish.feeds import FEED_SIZE, FeedEntry, atom_feed, robots_txt, sitemap_xml
-from masthead.publish.plan import PageSpec, Plan, article_specs, make_plan, page_path, read_catalogue
+from masthead.publish.glossary_plan import glossary_specs, mention_digests, read_mentions, with_mentions
+from masthead.publish.plan import NO_MENTIONS, PageSpec, Plan, article_specs, make_plan, page_path, read_catalogue
 from masthead.publish.replan import list_specs
 from masthead.render.html import article_body
 from masthead.store import Store
 from masthead.store.catalogue import now_utc
 from masthead.web.app import STATIC, TEMPLATES, Pages
-from masthead.web.glossary_routes import article_with_mentions, static_glossary_pages
+from masthead.web.glossary_routes import article_with_mentions
 from masthead.web.publish_routes import install_template_globals
 from masthead.web.urls import Urls
 
 MANIFEST = ".masthead-build.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+"""2: the glossary's pages are in the manifest and each document's entry ends with its mention digest."""
 ASSETS = Path(__file__).parent / "assets"
 EXPORT = Path(__file__).parent.parent / "export"
 STATIC_FILES = {"masthead.css": STATIC / "masthead.css", "static-search.js": ASSETS / "static-search.js"}
@@ -167,8 +170,6 @@ def build_site(
 
     t1 = time.perf_counter()
     _render_pages(store, out, plan, todo, title, report, progress, downloads, base_url, glossary=glossary)
-    for path, html in static_glossary_pages(store, Pages(store, title=title, search_enabled=True, static_site=True)):
-        write_atomic(out / path, html)  # the glossary: rewritten on every build (a few hundred small pages)
     report.render_seconds = time.perf_counter() - t1
 
     for path in sorted(every_old - set(plan.pages)):
@@ -231,12 +232,14 @@ def _quick_plan(
     stamps = stamps_of()
     if len(stamps) != len(known):
         return None
-    saved = []
+    mention_rows = read_mentions(store)
+    digests = mention_digests(mention_rows)
+    saved = []  # saved, or linked to the glossary again (its mentions changed)
     for doc_id, (revision, updated) in stamps.items():
         was = known.get(doc_id)
         if was is None:
             return None
-        if not was.startswith(f"{revision} {updated} "):
+        if not was.startswith(f"{revision} {updated} ") or not was.endswith(" " + digests.get(doc_id, NO_MENTIONS)):
             saved.append(doc_id)
     if len(saved) > QUICK_LIMIT:
         return None
@@ -244,14 +247,16 @@ def _quick_plan(
     rows = read_catalogue(store, saved)
     if len(rows) != len(saved):
         return None
-    found = article_specs(store, salt, rows, known)
+    found = article_specs(store, salt, rows, known, digests)
     if found is None:
         return None
     specs, articles, relisted, entries = found
     if relisted:
         specs.update(list_specs(store, salt, relisted, Urls(prefix="", suffix="/index.html", paged_paths=True)))
+    replanned = list(specs.values())
+    specs.update(glossary_specs(store, salt, mention_rows, stamps))  # planned in full: gone entries drop out
     plan = Plan(
-        pages={p: PageSpec(p, fp) for p, fp in pages.items()},
+        pages={p: PageSpec(p, fp) for p, fp in pages.items() if not p.startswith("glossary/")},
         articles=articles,
         summaries=[r.summary for r in rows],
         skipped=list(old.get("skipped", [])),
@@ -260,7 +265,7 @@ def _quick_plan(
     plan.docs.update(entries)
     todo = [spec for path, spec in specs.items() if pages.get(path) != spec.fingerprint]
     plan.pages.update(specs)
-    return plan, todo, list(specs.values())
+    return plan, todo, replanned
 
 
 def _newest(plan: Plan) -> list[str]:
@@ -370,13 +375,16 @@ def _render_all(
     for spec in todo:
         if spec.doc_id is None and spec.render is not None:
             wrote(spec.path, spec.render(pages_at(spec.path)))
-    for doc in _documents(store, list(article_specs)):
+    for doc, mentions in with_mentions(store, _documents(store, list(article_specs))):
         spec = article_specs.get(doc.id)
         if spec is None:
             continue
         ctx = plan.articles[doc.id]
         page = pages_at(spec.path)
-        linked = article_with_mentions(store, doc, ctx.summary.revision, page.urls)  # glossary links
+        if mentions is None:  # a store that cannot read them in bulk
+            linked = article_with_mentions(store, doc, ctx.summary.revision, page.urls)  # glossary links
+        else:
+            linked = with_mention_links(doc, mentions, page.urls.entry) if mentions else doc
         html = page.article_page(
             doc,
             body=static_body(article_body(linked)),
@@ -577,6 +585,7 @@ def _salt(title: str, base_url: str | None = None, downloads: bool = False, *, g
     for path in sorted(TEMPLATES.glob("*.html")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     modules = ["render/html.py", "web/app.py", "web/urls.py", "publish/plan.py", "publish/replan.py", "publish/site.py"]
+    modules += ["publish/glossary_plan.py", "web/glossary_routes.py", "glossary/annotate.py"]
     if downloads:
         modules += ["publish/downloads.py", "web/publish_routes.py"]
         modules += [f"export/{p.name}" for p in sorted(EXPORT.glob("*.py"))]

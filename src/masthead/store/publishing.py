@@ -10,6 +10,7 @@ them in one query. An incremental build first asks which documents changed since
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,3 +60,45 @@ class PublishingMixin:
         with self._reading() as conn:  # type: ignore[attr-defined]
             rows = conn.execute("SELECT id, current_revision, updated FROM documents").fetchall()
         return {r[0]: (r[1], r[2]) for r in rows}
+
+    def publish_mentions(self) -> list[tuple[str, str, int, int, str]]:
+        """Every mention of an accepted glossary entry in the documents' current revisions as ``(document
+        id, entry id, start, end, surface)``, by document and position: what the planner hashes into the
+        fingerprints of the article pages (their links) and of the glossary's pages (the articles naming
+        each entry). Empty when the archive has no glossary tables."""
+        with self._reading() as conn:  # type: ignore[attr-defined]
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'mentions'").fetchone():
+                return []
+            return conn.execute(
+                """SELECT m.document_id, m.entry_id, m.span_start, m.span_end, m.surface FROM mentions m
+                   JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
+                   JOIN entries e ON e.id = m.entry_id AND e.status = 'accepted'
+                   ORDER BY m.document_id, m.span_start, m.span_end, m.entry_id"""
+            ).fetchall()
+
+    def mentions_by_document(self, ids: Sequence[str]) -> dict[str, list[Any]]:
+        """The mentions of accepted entries in these documents' current revisions (as :meth:`mentions_in`
+        gives them, but a static site has no page for another entry to link to), per document id, in a
+        query per 500 ids rather than two per document; documents without any are left out."""
+        from masthead.glossary.entries import Mention
+
+        out: dict[str, list[Any]] = {}
+        wanted = list(dict.fromkeys(ids))
+        with self._reading() as conn:  # type: ignore[attr-defined]
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'mentions'").fetchone():
+                return out
+            for at in range(0, len(wanted), 500):
+                chunk = wanted[at : at + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"""SELECT m.document_id, m.span_start, m.span_end, m.surface, m.entry_id, e.type,
+                           m.confidence, m.alternatives
+                       FROM mentions m JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
+                       JOIN entries e ON e.id = m.entry_id AND e.status = 'accepted'
+                       WHERE m.document_id IN ({marks}) ORDER BY m.document_id, m.span_start""",
+                    chunk,
+                ).fetchall()
+                for r in rows:
+                    mention = Mention(r[1], r[2], r[3], r[4], r[5], r[6], tuple(json.loads(r[7])))
+                    out.setdefault(r[0], []).append(mention)
+        return out

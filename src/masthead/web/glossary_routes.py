@@ -199,22 +199,3 @@ def add_glossary_routes(app: FastAPI, store: Store, urls: Urls, pages: Pages) ->
         if found.id != entry_id:
             return RedirectResponse(urls.api_entry(found.id), status_code=301)
         return JSONResponse(entry_json(store, found, urls))
-
-
-def static_glossary_pages(store: Store, base: Pages) -> list[tuple[str, str]]:
-    """The glossary pages of a static site as ``(path, html)``: ``glossary/index.html`` and
-    ``glossary/ID/index.html`` for each accepted entry, with links relative to each page's folder
-    (``base`` is the site's :class:`Pages`; empty when the archive has no glossary)."""
-    if not _has_glossary(store) or not store.list_entries():
-        return []
-
-    def at(depth: int) -> Pages:
-        return base.with_urls(Urls(prefix="../" * depth, suffix="/index.html", paged_paths=True))
-
-    base.env.globals["glossary_nav"] = True
-    index = at(1)
-    out = [("glossary/index.html", glossary_page(index))]
-    entry_pages = at(2)
-    for entry in store.list_entries():
-        out.append((f"glossary/{entry.id}/index.html", entry_page(entry_pages, entry)))
-    return out

@@ -14,18 +14,22 @@ Every path segment is percent-encoded; document ids keep their slashes.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from masthead.store.catalogue import catalogue_slug
 
 
+@lru_cache(maxsize=65536)
 def _seg(value: str | int) -> str:
-    """One path segment, percent-encoded (a slash inside it is encoded too)."""
+    """One path segment, percent-encoded (a slash inside it is encoded too). Cached: a page links to the
+    same writers, periodicals and issues many times, and a static build makes tens of thousands of pages."""
     return quote(str(value), safe="")
 
 
+@lru_cache(maxsize=65536)
 def _id(doc_id: str) -> str:
-    """A document id as a path: segments encoded, slashes kept, no empty or dot segments."""
+    """A document id as a path: segments encoded, slashes kept, no empty or dot segments (cached)."""
     return "/".join(quote(part, safe="") for part in doc_id.strip("/").split("/"))
 
 
