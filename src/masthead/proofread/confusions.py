@@ -133,6 +133,32 @@ def ocr_candidates(word: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(out.items()))
 
 
+_PLAIN = tuple(c for cs in _BY_FIRST.values() for c in cs)
+
+
+def real_ocr_neighbours(word: str, real: frozenset[str] | set[str]) -> dict[str, float]:
+    """The members of ``real`` among :func:`ocr_candidates` of ``word``, with their weights (the same
+    answer, built without the strings that are not in ``real``: the real-word pass asks this of
+    every distinct word it meets)."""
+    out: dict[str, float] = {}
+    for right, seen, weight in _PLAIN:
+        if seen not in word:
+            continue
+        n = len(seen)
+        i = first = word.find(seen)
+        while i >= 0:
+            cand = word[:i] + right + word[i + n :]
+            if cand in real and out.get(cand, 0.0) < weight:
+                out[cand] = weight
+            i = word.find(seen, i + 1)
+        if word.find(seen, first + 1) >= 0:
+            cand = word.replace(seen, right)
+            if cand in real and out.get(cand, 0.0) < weight * 0.5:
+                out[cand] = weight * 0.5
+    out.pop(word, None)
+    return out
+
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 

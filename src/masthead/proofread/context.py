@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 from masthead.model import Document
-from masthead.proofread.confusions import ocr_candidates, word_confusions
+from masthead.proofread.confusions import real_ocr_neighbours, word_confusions
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
 from masthead.proofread.passes import (
@@ -62,30 +62,57 @@ def _score(lex: Lexicon, prev: str | None, w: str, nxt: str | None) -> float:
     return s
 
 
-def _real_word_candidates(lex: Lexicon, w: str) -> list[tuple[str, float]]:
-    out: dict[str, float] = {c: math.log(0.5) for c in word_confusions().get(w, ())}
-    if lex.zipf(w) < 5.0:  # a common word is seldom an OCR slip for another
-        for c, weight in ocr_candidates(w):
-            if c not in out and lex.is_word(c) and lex.zipf(c) - lex.zipf(w) >= 1.0 and len(c) > 1:
+_NO_CANDIDATES: tuple = ((), False)
+
+
+def _real_word_candidates(lex: Lexicon, w: str) -> tuple[tuple[tuple[str, float], ...], bool]:
+    """The words ``w`` may stand for (with a channel log weight), and whether one of them is, like
+    ``w``, very common (a pair that adjacent words cannot tell apart when ``w`` fits)."""
+    out: dict[str, float] = {c: _LOG_HALF for c in word_confusions().get(w, ())}
+    zw = lex.zipf(w)
+    if zw < 5.0:  # a common word is seldom an OCR slip for another
+        for c, weight in real_ocr_neighbours(w, lex.real_words).items():
+            if c not in out and len(c) > 1 and lex.zipf(c) - zw >= 1.0:
                 out[c] = math.log(weight) - 0.5
-    return list(out.items())
+    if not out:
+        return _NO_CANDIDATES
+    common = zw > 5.0 and any(lex.zipf(c) > 5.0 for c in out)
+    return tuple(out.items()), common
+
+
+_LOG_HALF = math.log(0.5)
 
 
 def _rank(
-    lexicon: Lexicon, prev: str | None, w: str, nxt: str | None, cands: list[tuple[str, float]]
+    lexicon: Lexicon,
+    prev: str | None,
+    w: str,
+    nxt: str | None,
+    cands: tuple[tuple[str, float], ...],
+    common: bool,
 ) -> list[tuple[float, str]]:
     """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first."""
-    base = _score(lexicon, prev, w, nxt)
-    zw = lexicon.zipf(w)
-    # is the written word attested with both neighbours? (a pair with an uncommon word is below the
-    # bigram list's cut-off: its absence says nothing)
-    attested = (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt))
-    scored = []
-    for c, lw in cands:
-        # two very common words (of/or, he/be) where the written one fits: bigrams cannot tell them apart
-        if attested and min(zw, lexicon.zipf(c)) > 5.0:
-            continue
-        scored.append((_score(lexicon, prev, c, nxt) + lw - base, c))
+    if common:
+        # is the written word attested with both neighbours? (a pair with an uncommon word is below
+        # the bigram list's cut-off: its absence says nothing). Two very common words (of/or, he/be)
+        # where the written one fits: bigrams cannot tell them apart
+        if (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt)):
+            zipf = lexicon.zipf
+            cands = tuple((c, lw) for c, lw in cands if zipf(c) <= 5.0)
+            if not cands:
+                return []
+    cond = lexicon.cond_logp
+    if prev:
+        base = cond(prev, w)
+        if nxt:
+            base += cond(w, nxt)
+            scored = [(cond(prev, c) + cond(c, nxt) + lw - base, c) for c, lw in cands]
+        else:
+            scored = [(cond(prev, c) + lw - base, c) for c, lw in cands]
+    else:
+        ulp = lexicon.unigram_logp
+        base = ulp(w) + cond(w, nxt)
+        scored = [(ulp(c) + cond(c, nxt) + lw - base, c) for c, lw in cands]
     scored.sort(reverse=True)
     return scored
 
@@ -97,28 +124,32 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     kinds = piece_kinds(view)
     foreign = foreign_pieces(view, lexicon)
     out: list[Finding] = []
-    texts, types, lowers = toks.texts, toks.types, toks.lowers
-    cand_memo: dict[str, list[tuple[str, float]]] = lexicon.cache.setdefault("real-word", {})
+    texts, types, lowers, piece = toks.texts, toks.types, toks.lowers, toks.piece
+    initial, starts, ends = toks.initial, toks.starts, toks.ends
+    cand_memo: dict[str, tuple] = lexicon.cache.setdefault("real-word", {})
     triples: dict = lexicon.cache.setdefault("real-word-context", {})
-    for i, ty in enumerate(types):
-        if ty != WORD:
-            continue
-        w = lowers[i]
-        if not lexicon.is_word(w):
+    real = lexicon.real_words
+    n = len(types)
+    for i, w in enumerate(lowers):
+        # the candidate memo first: most words have no confusion, and are seen before
+        got = cand_memo.get(w)
+        if got is None:
+            if types[i] != WORD or w not in real:
+                continue
+            got = cand_memo[w] = _real_word_candidates(lexicon, w)
+        cands, common = got
+        if not cands or types[i] != WORD:
             continue
         raw = texts[i]
-        if len(raw) > 1 and raw.isupper() or raw[0].isupper() and not toks.initial[i]:
+        if len(raw) > 1 and raw.isupper() or raw[0].isupper() and not initial[i]:
             continue
-        if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.piece[i] in foreign:
+        p = piece[i]
+        if kinds[p] in _NO_CASE_KINDS or p in foreign:
             continue
-        if i > 0 and texts[i - 1] in "-‐" and toks.ends[i - 1] == toks.starts[i]:
+        if i > 0 and ends[i - 1] == starts[i] and texts[i - 1] in "-‐":
             continue  # "an I.L.P.-er": a suffix, not a word
-        cands = cand_memo.get(w)
-        if cands is None:
-            cands = cand_memo[w] = _real_word_candidates(lexicon, w)
-        if not cands:
-            continue
-        prev, nxt = toks.prev_word(i), toks.next_word(i)
+        prev = lowers[i - 1] if i > 0 and types[i - 1] == WORD and piece[i - 1] == p else None
+        nxt = lowers[i + 1] if i + 1 < n and types[i + 1] == WORD and piece[i + 1] == p else None
         if prev is None and nxt is None:
             continue
         triple = (prev, w, nxt)
@@ -126,7 +157,7 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         if scored is None:
             if len(triples) > 300_000:
                 triples.clear()
-            scored = triples[triple] = _rank(lexicon, prev, w, nxt, cands)
+            scored = triples[triple] = _rank(lexicon, prev, w, nxt, cands, common)
         if not scored:
             continue
         best = scored[0]
@@ -139,8 +170,8 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         out.append(
             make_finding(
                 view,
-                toks.starts[i],
-                toks.ends[i],
+                starts[i],
+                ends[i],
                 "real-word",
                 f"'{raw}' does not fit here; did you mean '{sugg[0]}'?",
                 suggestions=sugg,

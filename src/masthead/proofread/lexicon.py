@@ -199,6 +199,8 @@ class Lexicon:
         self._freq = base.freq
         self._uni = base.unigrams
         self._real = base.real
+        self.real_words = base.real
+        """The real-word set (see :meth:`is_word`)."""
         self._bi = base.bigrams
         self._total = base.unigram_total
         self._floor = base.bigram_floor
