@@ -42,6 +42,8 @@ from masthead.textview import TextView
 REAL_WORD_MARGIN = 8.0
 """How many nats better (log-probability) a confusion must fit its context to be reported."""
 
+RARE_GAP = 3.0
+"""A confusion this many Zipf points rarer than the written word is not considered."""
 _NO_CASE_KINDS = frozenset({"title", "subtitle", "heading", "preformatted"})
 FUNCTION_WORDS = frozenset(
     """a an the and or but nor of to in on at by for from with into onto upon over under about after
@@ -74,6 +76,9 @@ def _real_word_candidates(lex: Lexicon, w: str) -> tuple[tuple[tuple[str, float]
         for c, weight in real_ocr_neighbours(w, lex.real_words).items():
             if c not in out and len(c) > 1 and lex.zipf(c) - zw >= 1.0:
                 out[c] = math.log(weight) - 0.5
+    # a word a thousand times rarer than the one written ("tho", "tile" for "the") never wins on
+    # context alone: leave it out, so that the commonest words cost nothing
+    out = {c: lw for c, lw in out.items() if lex.zipf(c) >= zw - RARE_GAP}
     if not out:
         return _NO_CANDIDATES
     common = zw > 5.0 and any(lex.zipf(c) > 5.0 for c in out)
