@@ -10,12 +10,13 @@ Two common words (``of``/``or``) are never swapped when the written one is attes
 neighbours: adjacent words cannot tell ``pride or honour`` from ``pride of honour``.
 
 **Case.** A capitalised word in running text is a case error when the archive writes it in lower case
-almost always (it has seen it often enough to say), or, for a word the archive knows too little
-about, when it is a function word or has an adjective/adverb/participle ending that names rarely have
-(``Unexpected``, ``Unidentifiable``), with lower-case words on both sides. Words that start a
-sentence, follow a colon or an opening quote, stand in a title or heading, or are set in capitals are
-left alone. The lower-case sentence start after a full stop is decided together with the stray full
-stop (see :mod:`masthead.proofread.punct`).
+almost always (it has seen it often enough to say: then even after ``the``), when the archive has met
+it a few times and never capitalised and it is a common word (Zipf 3.5 or more), or, for a word the
+archive knows nothing of, when it is a function word or has an adjective/adverb/participle ending that
+names rarely have (``Unexpected``, ``Unidentifiable``), with lower-case words on both sides. Words that
+start a sentence, follow a colon or an opening quote, stand in a title or heading, or are set in
+capitals are left alone. The lower-case sentence start after a full stop is decided together with the
+stray full stop (see :mod:`masthead.proofread.punct`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ from masthead.textview import TextView
 REAL_WORD_MARGIN = 8.0
 """How many nats better (log-probability) a confusion must fit its context to be reported."""
 
+CASE_EVIDENCE = 5
+"""Occurrences in running text from which the archive's capitalisation ratio is trusted."""
+CASE_FEW_ZIPF = 3.5
+"""A word the archive has met only a few times, never capitalised, is a case error when capitalised
+in mid-sentence if it is at least this common (Zipf): a common word, not a name."""
 RARE_GAP = 3.0
 """A confusion this many Zipf points rarer than the written word is not considered."""
 _NO_CASE_KINDS = frozenset({"title", "subtitle", "heading", "preformatted"})
@@ -293,7 +299,7 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
             continue  # capitalised the same way more than once in this document: meant
         ratio, seen = lexicon.capital_ratio(w)
         here = lower_here.get(w, 0)
-        if lowers[j] == "the" and w not in FUNCTION_WORDS:
+        if lowers[j] == "the" and w not in FUNCTION_WORDS and not (seen >= CASE_EVIDENCE and ratio <= 0.02):
             continue  # "the Master", "the Express": a name, a title or a personification
         if here >= 2 and not (seen >= 5 and ratio > 0.1):
             # this document writes the word in lower case elsewhere, and capitalises it only here
@@ -302,17 +308,18 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
             if j != i - 1 or seen >= 5 and ratio > 0.05:
                 continue  # "to inquire, Why all this...": a question or quotation starting after a comma
             conf = 0.85
-        elif lowers[j] == "the":
-            continue  # "the Master", "the Express": a name, a title or a personification
-        elif seen >= 5:
+        elif seen >= CASE_EVIDENCE:
             if ratio > 0.02:
                 continue
             conf = 0.65 + 0.3 * min(1.0, seen / 60.0)
         else:
             if seen and ratio > 0.0:
                 continue
-            if w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and lexicon.zipf(w) >= 2.0:
+            z = lexicon.zipf(w)
+            if w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and z >= 2.0:
                 conf = 0.6
+            elif seen and z >= CASE_FEW_ZIPF and lexicon.archive_record(w)[3] == 0:
+                conf = 0.55  # the archive has met it a few times, never capitalised
             else:
                 continue
         out.append(
