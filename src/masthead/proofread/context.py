@@ -48,6 +48,11 @@ CASE_EVIDENCE = 5
 CASE_FEW_ZIPF = 3.5
 """A word the archive has met only a few times, never capitalised, is a case error when capitalised
 in mid-sentence if it is at least this common (Zipf): a common word, not a name."""
+COMMON_PAIR_EXTRA = 2.5
+"""Extra nats a very common confusion (of/or, he/be) must win by when the written word is attested
+with its neighbours (one of the two pairs in a bigram list)."""
+COMMON_PAIR_EXTRA_UNLISTED = 5.0
+"""The same when neither pair is listed (the words beside it are too rare for the list to say)."""
 RARE_GAP = 3.0
 """A confusion this many Zipf points rarer than the written word is not considered."""
 _NO_CASE_KINDS = frozenset({"title", "subtitle", "heading", "preformatted"})
@@ -103,15 +108,15 @@ def _rank(
     common: bool,
 ) -> list[tuple[float, str]]:
     """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first."""
-    if common:
-        # is the written word attested with both neighbours? (a pair with an uncommon word is below
-        # the bigram list's cut-off: its absence says nothing). Two very common words (of/or, he/be)
-        # where the written one fits: bigrams cannot tell them apart
-        if (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt)):
-            zipf = lexicon.zipf
-            cands = tuple((c, lw) for c, lw in cands if zipf(c) <= 5.0)
-            if not cands:
-                return []
+    penalty: dict[str, float] = {}
+    if common and (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt)):
+        # two very common words (of/or, he/be) where the written one is attested with both neighbours
+        # (or the pair is too rare for the bigram list to say): adjacent words seldom tell them apart,
+        # so a common candidate must win by more; by more still when neither pair is in a list
+        attested = (prev is not None and _listed(lexicon, prev, w)) or (nxt is not None and _listed(lexicon, w, nxt))
+        extra = COMMON_PAIR_EXTRA if attested else COMMON_PAIR_EXTRA_UNLISTED
+        zipf = lexicon.zipf
+        penalty = {c: extra for c, _ in cands if zipf(c) > 5.0}
     cond = lexicon.cond_logp
     if prev:
         base = cond(prev, w)
@@ -124,6 +129,8 @@ def _rank(
         ulp = lexicon.unigram_logp
         base = ulp(w) + cond(w, nxt)
         scored = [(ulp(c) + cond(c, nxt) + lw - base, c) for c, lw in cands]
+    if penalty:
+        scored = [(a - penalty.get(c, 0.0), c) for a, c in scored]
     scored.sort(reverse=True)
     return scored
 
@@ -237,6 +244,11 @@ def _plausible(lex: Lexicon, a: str, b: str) -> bool:
     """True when the pair ``a b`` is attested (symspell's list, or twice in the archive), or too
     rare to be in the list at all (one of the words is uncommon)."""
     return lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1 or min(lex.zipf(a), lex.zipf(b)) < 5.0
+
+
+def _listed(lex: Lexicon, a: str, b: str) -> bool:
+    """True when the pair ``a b`` is in symspell's bigram list or twice in the archive."""
+    return lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1
 
 
 def _after_opener(toks, i: int) -> bool:  # noqa: ANN001 - Tokens
