@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 
 from masthead.model import Document
-from masthead.proofread.confusions import real_ocr_neighbours, word_confusions
+from masthead.proofread.confusions import word_confusions
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
 from masthead.proofread.passes import (
@@ -84,7 +84,7 @@ def _real_word_candidates(lex: Lexicon, w: str) -> tuple[tuple[tuple[str, float]
     out: dict[str, float] = {c: _LOG_HALF for c in word_confusions().get(w, ())}
     zw = lex.zipf(w)
     if zw < 5.0:  # a common word is seldom an OCR slip for another
-        for c, weight in real_ocr_neighbours(w, lex.real_words).items():
+        for c, weight in lex.ocr_neighbours(w, zw + 1.0).items():
             if c not in out and len(c) > 1 and lex.zipf(c) - zw >= 1.0:
                 out[c] = math.log(weight) - 0.5
     # a word a thousand times rarer than the one written ("tho", "tile" for "the") never wins on
@@ -107,7 +107,15 @@ def _rank(
     cands: tuple[tuple[str, float], ...],
     common: bool,
 ) -> list[tuple[float, str]]:
-    """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first."""
+    """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first.
+
+    (No bound prunes the scoring: symspell's bigram counts come from a larger corpus than its
+    unigram counts, so a "conditional probability" may exceed 1 and no score has a ceiling.)"""
+    cond = lexicon.cond_logp
+    if prev:
+        base = cond(prev, w) + cond(w, nxt) if nxt else cond(prev, w)
+    else:
+        base = lexicon.unigram_logp(w) + cond(w, nxt)
     penalty: dict[str, float] = {}
     if common and (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt)):
         # two very common words (of/or, he/be) where the written one is attested with both neighbours
@@ -117,17 +125,13 @@ def _rank(
         extra = COMMON_PAIR_EXTRA if attested else COMMON_PAIR_EXTRA_UNLISTED
         zipf = lexicon.zipf
         penalty = {c: extra for c, _ in cands if zipf(c) > 5.0}
-    cond = lexicon.cond_logp
     if prev:
-        base = cond(prev, w)
         if nxt:
-            base += cond(w, nxt)
             scored = [(cond(prev, c) + cond(c, nxt) + lw - base, c) for c, lw in cands]
         else:
             scored = [(cond(prev, c) + lw - base, c) for c, lw in cands]
     else:
         ulp = lexicon.unigram_logp
-        base = ulp(w) + cond(w, nxt)
         scored = [(ulp(c) + cond(c, nxt) + lw - base, c) for c, lw in cands]
     if penalty:
         scored = [(a - penalty.get(c, 0.0), c) for a, c in scored]
