@@ -17,8 +17,9 @@
    errors the bundled transcriptions carry).
 
 Prints precision / recall / F1 per kind and overall, top-3 suggestion accuracy, false flags per 1,000
-clean words, words/s (one process: wall clock and CPU time, best of ``--repeat``), and the same figures for a WordCheck-style baseline (flag every
-word missing from wordfreq's large English list).
+clean words, words/s (one process: wall clock and CPU time, best of ``--repeat`` runs with cold memo
+tables), and the same figures for a WordCheck-style baseline (flag every word missing from wordfreq's
+large English list).
 """
 
 from __future__ import annotations
