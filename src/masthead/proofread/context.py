@@ -247,7 +247,7 @@ def _title_like(text: str, start: int) -> bool:
 def _plausible(lex: Lexicon, a: str, b: str) -> bool:
     """True when the pair ``a b`` is attested (symspell's list, or twice in the archive), or too
     rare to be in the list at all (one of the words is uncommon)."""
-    return lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1 or min(lex.zipf(a), lex.zipf(b)) < 5.0
+    return min(lex.zipf(a), lex.zipf(b)) < 5.0 or lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1
 
 
 def _listed(lex: Lexicon, a: str, b: str) -> bool:

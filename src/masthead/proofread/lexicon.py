@@ -323,16 +323,23 @@ class Lexicon:
         return c
 
     def _cond_logp(self, a: str, b: str) -> float:
-        ca = self.count(a)
-        pb = (self.count(b) + 1) / self._total
+        uni = self._uni
+        ca = uni.get(a)
+        if ca is None:
+            ca = self._freq.get(a, 0.0) * self._total * 0.5  # as count(), inline: this runs for every new pair
+        cb = uni.get(b)
+        if cb is None:
+            cb = self._freq.get(b, 0.0) * self._total * 0.5
+        pb = (cb + 1) / self._total
+        pair = f"{a} {b}"
         if ca:
-            c = self._bi.get(f"{a} {b}", 0)
+            c = self._bi.get(pair, 0)
             p = c / ca if c else min(0.4 * pb, 0.5 * self._floor / ca)
         else:
             p = 0.4 * pb
         rec = self._awords.get(a)
         if rec is not None:
-            cab = max(0, self._abi.get(f"{a} {b}", 0) - 1)  # a pair seen once may be this very text
+            cab = max(0, self._abi.get(pair, 0) - 1)  # a pair seen once may be this very text
             brec = self._awords.get(b)
             pb_arch = (max(0, (brec[0] if brec else 0) - 1) + 0.5) / self._atokens
             p_arch = (cab + 2.0 * pb_arch) / (rec[0] + 2.0)
