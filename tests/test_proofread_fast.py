@@ -106,3 +106,11 @@ def test_very_common_confusions_win_by_a_wider_margin() -> None:
     assert (
         found("It was a question of pride or honour, of freedom or mobility, of sense or nonsense.", "real-word") == []
     )
+
+
+def test_case_function_word_after_a_name() -> None:
+    text = "He issued a challenge to the Lord Mayor of Dublin For a contest with him."
+    assert found(text, "case") == [("For", ("for",))]
+    # a title goes on in capitals; a month or modal may be a name
+    assert found("He read the Bank Of England report and the Workers Of The World paper.", "case") == []
+    assert found("He came to Dublin May last and left.", "case") == []

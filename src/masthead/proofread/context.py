@@ -250,6 +250,21 @@ def _plausible(lex: Lexicon, a: str, b: str) -> bool:
     return min(lex.zipf(a), lex.zipf(b)) < 5.0 or lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1
 
 
+def _function_word_after_name(toks, i: int, j: int) -> bool:  # noqa: ANN001 - Tokens
+    """True for a capitalised function word right after a capitalised word and before a lower-case one
+    (``the Lord Mayor of Dublin For a contest``): a name ends there, a title would go on in capitals."""
+    k = i + 1
+    return (
+        j == i - 1
+        and toks.lowers[i] in FUNCTION_WORDS
+        and toks.lowers[i] not in _NOT_FOR_CASE
+        and k < len(toks.types)
+        and toks.types[k] == WORD
+        and toks.piece[k] == toks.piece[i]
+        and toks.texts[k].islower()
+    )
+
+
 def _listed(lex: Lexicon, a: str, b: str) -> bool:
     """True when the pair ``a b`` is in symspell's bigram list or twice in the archive."""
     return lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1
@@ -284,7 +299,9 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
         if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.quoted[i] or _after_opener(toks, i):
             continue
         j = i - 1 if texts[i - 1] != "," else i - 2  # "vague, nameless, Unidentifiable terror"
-        if j < 0 or types[j] != WORD or not texts[j].islower() or toks.piece[j] != toks.piece[i]:
+        if j < 0 or types[j] != WORD or toks.piece[j] != toks.piece[i]:
+            continue
+        if not texts[j].islower() and not _function_word_after_name(toks, i, j):
             continue  # runs of capitals are names and titles ("Social Democrats")
         if i + 1 < n and toks.piece[i + 1] == toks.piece[i]:
             nt = texts[i + 1]
