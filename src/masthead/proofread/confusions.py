@@ -11,6 +11,7 @@ error injector (``bench/proofread_eval.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 OCR: tuple[tuple[str, str, float], ...] = (
@@ -131,6 +132,61 @@ def ocr_candidates(word: str) -> tuple[tuple[str, float], ...]:
                     out[cand] = weight * 0.5
     out.pop(word, None)
     return tuple(sorted(out.items()))
+
+
+_PLAIN = tuple(c for cs in _BY_FIRST.values() for c in cs)
+
+
+def real_ocr_neighbours(word: str, real: frozenset[str] | set[str]) -> dict[str, float]:
+    """The members of ``real`` among :func:`ocr_candidates` of ``word``, with their weights (the same
+    answer, built without the strings that are not in ``real``: the real-word pass asks this of
+    every distinct word it meets)."""
+    out: dict[str, float] = {}
+    for right, seen, weight in _PLAIN:
+        if seen not in word:
+            continue
+        n = len(seen)
+        i = first = word.find(seen)
+        while i >= 0:
+            cand = word[:i] + right + word[i + n :]
+            if cand in real and out.get(cand, 0.0) < weight:
+                out[cand] = weight
+            i = word.find(seen, i + 1)
+        if word.find(seen, first + 1) >= 0:
+            cand = word.replace(seen, right)
+            if cand in real and out.get(cand, 0.0) < weight * 0.5:
+                out[cand] = weight * 0.5
+    out.pop(word, None)
+    return out
+
+
+def ocr_neighbour_index(targets: Iterable[str], real: frozenset[str] | set[str]) -> dict[str, dict[str, float]]:
+    """For every word of ``real`` that one OCR confusion turns into a word of ``targets``: those
+    target words with their weights. The reverse of :func:`real_ocr_neighbours`, built once for the
+    common target words: ``index.get(w, {})`` answers for ``w`` what :func:`real_ocr_neighbours`
+    does, restricted to ``targets`` (the same confusion applied at every place it can, a rare case,
+    is found when the target has no other place for it)."""
+    index: dict[str, dict[str, float]] = {}
+    for c in targets:
+        for right, seen, weight in _PLAIN:
+            if right not in c:
+                continue
+            n = len(right)
+            i = first = c.find(right)
+            while i >= 0:
+                w = c[:i] + seen + c[i + n :]
+                if w in real and w != c:
+                    got = index.setdefault(w, {})
+                    if got.get(c, 0.0) < weight:
+                        got[c] = weight
+                i = c.find(right, i + 1)
+            if c.find(right, first + 1) >= 0:
+                w = c.replace(right, seen)
+                if w in real and w != c and w.replace(seen, right) == c and w.count(seen) > 1:
+                    got = index.setdefault(w, {})
+                    if got.get(c, 0.0) < weight * 0.5:
+                        got[c] = weight * 0.5
+    return index
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

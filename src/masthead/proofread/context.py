@@ -10,12 +10,13 @@ Two common words (``of``/``or``) are never swapped when the written one is attes
 neighbours: adjacent words cannot tell ``pride or honour`` from ``pride of honour``.
 
 **Case.** A capitalised word in running text is a case error when the archive writes it in lower case
-almost always (it has seen it often enough to say), or, for a word the archive knows too little
-about, when it is a function word or has an adjective/adverb/participle ending that names rarely have
-(``Unexpected``, ``Unidentifiable``), with lower-case words on both sides. Words that start a
-sentence, follow a colon or an opening quote, stand in a title or heading, or are set in capitals are
-left alone. The lower-case sentence start after a full stop is decided together with the stray full
-stop (see :mod:`masthead.proofread.punct`).
+almost always (it has seen it often enough to say: then even after ``the``), when the archive has met
+it a few times and never capitalised and it is a common word (Zipf 3.5 or more), or, for a word the
+archive knows nothing of, when it is a function word or has an adjective/adverb/participle ending that
+names rarely have (``Unexpected``, ``Unidentifiable``), with lower-case words on both sides. Words that
+start a sentence, follow a colon or an opening quote, stand in a title or heading, or are set in
+capitals are left alone. The lower-case sentence start after a full stop is decided together with the
+stray full stop (see :mod:`masthead.proofread.punct`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import math
 
 from masthead.model import Document
-from masthead.proofread.confusions import ocr_candidates, word_confusions
+from masthead.proofread.confusions import word_confusions
 from masthead.proofread.findings import Finding
 from masthead.proofread.lexicon import Lexicon
 from masthead.proofread.passes import (
@@ -42,6 +43,18 @@ from masthead.textview import TextView
 REAL_WORD_MARGIN = 8.0
 """How many nats better (log-probability) a confusion must fit its context to be reported."""
 
+CASE_EVIDENCE = 5
+"""Occurrences in running text from which the archive's capitalisation ratio is trusted."""
+CASE_FEW_ZIPF = 3.5
+"""A word the archive has met only a few times, never capitalised, is a case error when capitalised
+in mid-sentence if it is at least this common (Zipf): a common word, not a name."""
+COMMON_PAIR_EXTRA = 2.5
+"""Extra nats a very common confusion (of/or, he/be) must win by when the written word is attested
+with its neighbours (one of the two pairs in a bigram list)."""
+COMMON_PAIR_EXTRA_UNLISTED = 5.0
+"""The same when neither pair is listed (the words beside it are too rare for the list to say)."""
+RARE_GAP = 3.0
+"""A confusion this many Zipf points rarer than the written word is not considered."""
 _NO_CASE_KINDS = frozenset({"title", "subtitle", "heading", "preformatted"})
 FUNCTION_WORDS = frozenset(
     """a an the and or but nor of to in on at by for from with into onto upon over under about after
@@ -62,30 +75,66 @@ def _score(lex: Lexicon, prev: str | None, w: str, nxt: str | None) -> float:
     return s
 
 
-def _real_word_candidates(lex: Lexicon, w: str) -> list[tuple[str, float]]:
-    out: dict[str, float] = {c: math.log(0.5) for c in word_confusions().get(w, ())}
-    if lex.zipf(w) < 5.0:  # a common word is seldom an OCR slip for another
-        for c, weight in ocr_candidates(w):
-            if c not in out and lex.is_word(c) and lex.zipf(c) - lex.zipf(w) >= 1.0 and len(c) > 1:
+_NO_CANDIDATES: tuple = ((), False)
+
+
+def _real_word_candidates(lex: Lexicon, w: str) -> tuple[tuple[tuple[str, float], ...], bool]:
+    """The words ``w`` may stand for (with a channel log weight), and whether one of them is, like
+    ``w``, very common (a pair that adjacent words cannot tell apart when ``w`` fits)."""
+    out: dict[str, float] = {c: _LOG_HALF for c in word_confusions().get(w, ())}
+    zw = lex.zipf(w)
+    if zw < 5.0:  # a common word is seldom an OCR slip for another
+        for c, weight in lex.ocr_neighbours(w, zw + 1.0).items():
+            if c not in out and len(c) > 1 and lex.zipf(c) - zw >= 1.0:
                 out[c] = math.log(weight) - 0.5
-    return list(out.items())
+    # a word a thousand times rarer than the one written ("tho", "tile" for "the") never wins on
+    # context alone: leave it out, so that the commonest words cost nothing
+    out = {c: lw for c, lw in out.items() if lex.zipf(c) >= zw - RARE_GAP}
+    if not out:
+        return _NO_CANDIDATES
+    common = zw > 5.0 and any(lex.zipf(c) > 5.0 for c in out)
+    return tuple(out.items()), common
+
+
+_LOG_HALF = math.log(0.5)
 
 
 def _rank(
-    lexicon: Lexicon, prev: str | None, w: str, nxt: str | None, cands: list[tuple[str, float]]
+    lexicon: Lexicon,
+    prev: str | None,
+    w: str,
+    nxt: str | None,
+    cands: tuple[tuple[str, float], ...],
+    common: bool,
 ) -> list[tuple[float, str]]:
-    """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first."""
-    base = _score(lexicon, prev, w, nxt)
-    zw = lexicon.zipf(w)
-    # is the written word attested with both neighbours? (a pair with an uncommon word is below the
-    # bigram list's cut-off: its absence says nothing)
-    attested = (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt))
-    scored = []
-    for c, lw in cands:
-        # two very common words (of/or, he/be) where the written one fits: bigrams cannot tell them apart
-        if attested and min(zw, lexicon.zipf(c)) > 5.0:
-            continue
-        scored.append((_score(lexicon, prev, c, nxt) + lw - base, c))
+    """Each candidate's advantage over ``w`` between ``prev`` and ``nxt`` (nats), best first.
+
+    (No bound prunes the scoring: symspell's bigram counts come from a larger corpus than its
+    unigram counts, so a "conditional probability" may exceed 1 and no score has a ceiling.)"""
+    cond = lexicon.cond_logp
+    if prev:
+        base = cond(prev, w) + cond(w, nxt) if nxt else cond(prev, w)
+    else:
+        base = lexicon.unigram_logp(w) + cond(w, nxt)
+    penalty: dict[str, float] = {}
+    if common and (prev is None or _plausible(lexicon, prev, w)) and (nxt is None or _plausible(lexicon, w, nxt)):
+        # two very common words (of/or, he/be) where the written one is attested with both neighbours
+        # (or the pair is too rare for the bigram list to say): adjacent words seldom tell them apart,
+        # so a common candidate must win by more; by more still when neither pair is in a list
+        attested = (prev is not None and _listed(lexicon, prev, w)) or (nxt is not None and _listed(lexicon, w, nxt))
+        extra = COMMON_PAIR_EXTRA if attested else COMMON_PAIR_EXTRA_UNLISTED
+        zipf = lexicon.zipf
+        penalty = {c: extra for c, _ in cands if zipf(c) > 5.0}
+    if prev:
+        if nxt:
+            scored = [(cond(prev, c) + cond(c, nxt) + lw - base, c) for c, lw in cands]
+        else:
+            scored = [(cond(prev, c) + lw - base, c) for c, lw in cands]
+    else:
+        ulp = lexicon.unigram_logp
+        scored = [(ulp(c) + cond(c, nxt) + lw - base, c) for c, lw in cands]
+    if penalty:
+        scored = [(a - penalty.get(c, 0.0), c) for a, c in scored]
     scored.sort(reverse=True)
     return scored
 
@@ -97,28 +146,32 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
     kinds = piece_kinds(view)
     foreign = foreign_pieces(view, lexicon)
     out: list[Finding] = []
-    texts, types, lowers = toks.texts, toks.types, toks.lowers
-    cand_memo: dict[str, list[tuple[str, float]]] = lexicon.cache.setdefault("real-word", {})
+    texts, types, lowers, piece = toks.texts, toks.types, toks.lowers, toks.piece
+    initial, starts, ends = toks.initial, toks.starts, toks.ends
+    cand_memo: dict[str, tuple] = lexicon.cache.setdefault("real-word", {})
     triples: dict = lexicon.cache.setdefault("real-word-context", {})
-    for i, ty in enumerate(types):
-        if ty != WORD:
-            continue
-        w = lowers[i]
-        if not lexicon.is_word(w):
+    real = lexicon.real_words
+    n = len(types)
+    for i, w in enumerate(lowers):
+        # the candidate memo first: most words have no confusion, and are seen before
+        got = cand_memo.get(w)
+        if got is None:
+            if types[i] != WORD or w not in real:
+                continue
+            got = cand_memo[w] = _real_word_candidates(lexicon, w)
+        cands, common = got
+        if not cands or types[i] != WORD:
             continue
         raw = texts[i]
-        if len(raw) > 1 and raw.isupper() or raw[0].isupper() and not toks.initial[i]:
+        if len(raw) > 1 and raw.isupper() or raw[0].isupper() and not initial[i]:
             continue
-        if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.piece[i] in foreign:
+        p = piece[i]
+        if kinds[p] in _NO_CASE_KINDS or p in foreign:
             continue
-        if i > 0 and texts[i - 1] in "-‐" and toks.ends[i - 1] == toks.starts[i]:
+        if i > 0 and ends[i - 1] == starts[i] and texts[i - 1] in "-‐":
             continue  # "an I.L.P.-er": a suffix, not a word
-        cands = cand_memo.get(w)
-        if cands is None:
-            cands = cand_memo[w] = _real_word_candidates(lexicon, w)
-        if not cands:
-            continue
-        prev, nxt = toks.prev_word(i), toks.next_word(i)
+        prev = lowers[i - 1] if i > 0 and types[i - 1] == WORD and piece[i - 1] == p else None
+        nxt = lowers[i + 1] if i + 1 < n and types[i + 1] == WORD and piece[i + 1] == p else None
         if prev is None and nxt is None:
             continue
         triple = (prev, w, nxt)
@@ -126,7 +179,7 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         if scored is None:
             if len(triples) > 300_000:
                 triples.clear()
-            scored = triples[triple] = _rank(lexicon, prev, w, nxt, cands)
+            scored = triples[triple] = _rank(lexicon, prev, w, nxt, cands, common)
         if not scored:
             continue
         best = scored[0]
@@ -139,8 +192,8 @@ def real_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Find
         out.append(
             make_finding(
                 view,
-                toks.starts[i],
-                toks.ends[i],
+                starts[i],
+                ends[i],
                 "real-word",
                 f"'{raw}' does not fit here; did you mean '{sugg[0]}'?",
                 suggestions=sugg,
@@ -194,7 +247,27 @@ def _title_like(text: str, start: int) -> bool:
 def _plausible(lex: Lexicon, a: str, b: str) -> bool:
     """True when the pair ``a b`` is attested (symspell's list, or twice in the archive), or too
     rare to be in the list at all (one of the words is uncommon)."""
-    return lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1 or min(lex.zipf(a), lex.zipf(b)) < 5.0
+    return min(lex.zipf(a), lex.zipf(b)) < 5.0 or lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1
+
+
+def _function_word_after_name(toks, i: int, j: int) -> bool:  # noqa: ANN001 - Tokens
+    """True for a capitalised function word right after a capitalised word and before a lower-case one
+    (``the Lord Mayor of Dublin For a contest``): a name ends there, a title would go on in capitals."""
+    k = i + 1
+    return (
+        j == i - 1
+        and toks.lowers[i] in FUNCTION_WORDS
+        and toks.lowers[i] not in _NOT_FOR_CASE
+        and k < len(toks.types)
+        and toks.types[k] == WORD
+        and toks.piece[k] == toks.piece[i]
+        and toks.texts[k].islower()
+    )
+
+
+def _listed(lex: Lexicon, a: str, b: str) -> bool:
+    """True when the pair ``a b`` is in symspell's bigram list or twice in the archive."""
+    return lex.bigram(a, b) > 0 or lex.archive_bigram(a, b) > 1
 
 
 def _after_opener(toks, i: int) -> bool:  # noqa: ANN001 - Tokens
@@ -226,7 +299,9 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
         if kinds[toks.piece[i]] in _NO_CASE_KINDS or toks.quoted[i] or _after_opener(toks, i):
             continue
         j = i - 1 if texts[i - 1] != "," else i - 2  # "vague, nameless, Unidentifiable terror"
-        if j < 0 or types[j] != WORD or not texts[j].islower() or toks.piece[j] != toks.piece[i]:
+        if j < 0 or types[j] != WORD or toks.piece[j] != toks.piece[i]:
+            continue
+        if not texts[j].islower() and not _function_word_after_name(toks, i, j):
             continue  # runs of capitals are names and titles ("Social Democrats")
         if i + 1 < n and toks.piece[i + 1] == toks.piece[i]:
             nt = texts[i + 1]
@@ -257,7 +332,7 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
             continue  # capitalised the same way more than once in this document: meant
         ratio, seen = lexicon.capital_ratio(w)
         here = lower_here.get(w, 0)
-        if lowers[j] == "the" and w not in FUNCTION_WORDS:
+        if lowers[j] == "the" and w not in FUNCTION_WORDS and not (seen >= CASE_EVIDENCE and ratio <= 0.02):
             continue  # "the Master", "the Express": a name, a title or a personification
         if here >= 2 and not (seen >= 5 and ratio > 0.1):
             # this document writes the word in lower case elsewhere, and capitalises it only here
@@ -266,17 +341,18 @@ def case_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Finding]:
             if j != i - 1 or seen >= 5 and ratio > 0.05:
                 continue  # "to inquire, Why all this...": a question or quotation starting after a comma
             conf = 0.85
-        elif lowers[j] == "the":
-            continue  # "the Master", "the Express": a name, a title or a personification
-        elif seen >= 5:
+        elif seen >= CASE_EVIDENCE:
             if ratio > 0.02:
                 continue
             conf = 0.65 + 0.3 * min(1.0, seen / 60.0)
         else:
             if seen and ratio > 0.0:
                 continue
-            if w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and lexicon.zipf(w) >= 2.0:
+            z = lexicon.zipf(w)
+            if w.endswith(_NAMELESS_ENDINGS) and len(w) > 6 and z >= 2.0:
                 conf = 0.6
+            elif seen and z >= CASE_FEW_ZIPF and lexicon.archive_record(w)[3] == 0:
+                conf = 0.55  # the archive has met it a few times, never capitalised
             else:
                 continue
         out.append(

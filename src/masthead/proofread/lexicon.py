@@ -39,6 +39,9 @@ _NO_CAPS_KINDS = frozenset({"title", "subtitle", "heading", "preformatted"})
 """Segments whose capitals say nothing about a word (title case, verse, tables)."""
 
 
+_EMPTY: dict[str, float] = {}
+
+
 class LexiconError(ValueError):
     """A lexicon file that cannot be read (not a lexicon, a newer version, corrupt)."""
 
@@ -190,6 +193,23 @@ def lexicon_path_for(archive: str) -> Path:
     return Path(f"{archive}.lexicon")
 
 
+OCR_INDEX_ZIPF = 4.0
+"""Words this common (Zipf) are indexed by the OCR confusions that lead to them (:func:`ocr_index`)."""
+
+
+@lru_cache(maxsize=1)
+def ocr_index() -> dict[str, dict[str, float]]:
+    """The real words one OCR confusion away from each real word, among the words of Zipf
+    :data:`OCR_INDEX_ZIPF` or more (about 7,000): built once per process from the packaged
+    dictionaries (a fifth of a second), like them. The real-word pass asks every distinct word it
+    meets for its common OCR neighbours; this answers most of them with one look-up."""
+    from masthead.proofread.confusions import ocr_neighbour_index
+
+    base = base_resources()
+    floor = 10.0 ** (OCR_INDEX_ZIPF - 9.0)
+    return ocr_neighbour_index((w for w in base.real if base.freq.get(w, 0.0) >= floor), base.real)
+
+
 class Lexicon:
     """The packaged resources and an archive model, with the look-ups the passes use."""
 
@@ -199,10 +219,13 @@ class Lexicon:
         self._freq = base.freq
         self._uni = base.unigrams
         self._real = base.real
+        self.real_words = base.real
+        """The real-word set (see :meth:`is_word`)."""
         self._bi = base.bigrams
         self._total = base.unigram_total
         self._floor = base.bigram_floor
         self._zipf: dict[str, float] = {}
+        self._ocr_index = ocr_index()
         self._awords = self.archive.words
         self._abi = self.archive.bigrams
         self._atokens = max(1, self.archive.tokens)
@@ -233,6 +256,15 @@ class Lexicon:
         """True for a real word: in symspell's 82k English words, or common in wordfreq's list (Zipf
         4 or more: symspell's list lacks a few, such as ``labor``)."""
         return word in self._real
+
+    def ocr_neighbours(self, word: str, min_zipf: float) -> dict[str, float]:
+        """Real words of Zipf ``min_zipf`` or more that one OCR confusion turns ``word`` into (a
+        superset of them: the caller filters by frequency), with the confusion's weight."""
+        if min_zipf >= OCR_INDEX_ZIPF:
+            return self._ocr_index.get(word, _EMPTY)
+        from masthead.proofread.confusions import real_ocr_neighbours
+
+        return real_ocr_neighbours(word, self._real)
 
     def unigram(self, word: str) -> int:
         return self._uni.get(word, 0)
@@ -291,16 +323,23 @@ class Lexicon:
         return c
 
     def _cond_logp(self, a: str, b: str) -> float:
-        ca = self.count(a)
-        pb = (self.count(b) + 1) / self._total
+        uni = self._uni
+        ca = uni.get(a)
+        if ca is None:
+            ca = self._freq.get(a, 0.0) * self._total * 0.5  # as count(), inline: this runs for every new pair
+        cb = uni.get(b)
+        if cb is None:
+            cb = self._freq.get(b, 0.0) * self._total * 0.5
+        pb = (cb + 1) / self._total
+        pair = f"{a} {b}"
         if ca:
-            c = self._bi.get(f"{a} {b}", 0)
+            c = self._bi.get(pair, 0)
             p = c / ca if c else min(0.4 * pb, 0.5 * self._floor / ca)
         else:
             p = 0.4 * pb
         rec = self._awords.get(a)
         if rec is not None:
-            cab = max(0, self._abi.get(f"{a} {b}", 0) - 1)  # a pair seen once may be this very text
+            cab = max(0, self._abi.get(pair, 0) - 1)  # a pair seen once may be this very text
             brec = self._awords.get(b)
             pb_arch = (max(0, (brec[0] if brec else 0) - 1) + 0.5) / self._atokens
             p_arch = (cab + 2.0 * pb_arch) / (rec[0] + 2.0)

@@ -147,11 +147,9 @@ def nonword_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Findin
     out: list[Finding] = []
     texts, types, lowers = toks.texts, toks.types, toks.lowers
     memo: dict[tuple[str, bool, str | None, str | None], tuple[list[str], float] | None] = {}
-    for i, ty in enumerate(types):
-        if ty != WORD:
-            continue
-        w = lowers[i]
-        if len(w) < 3 or lexicon.is_word(w):
+    real = lexicon.real_words
+    for i, w in enumerate(lowers):
+        if len(w) < 3 or w in real or types[i] != WORD:
             continue
         raw = texts[i]
         has_digit = not w.isalpha()
@@ -213,20 +211,23 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
     toks = tokens_for(view)
     foreign = foreign_pieces(view, lexicon)
     out: list[Finding] = []
-    texts, types, lowers, starts, ends = toks.texts, toks.types, toks.lowers, toks.starts, toks.ends
+    texts, types, lowers, starts, ends, piece = toks.texts, toks.types, toks.lowers, toks.starts, toks.ends, toks.piece
+    real = lexicon.real_words
     n = len(types)
     for i in range(n - 1):
-        if types[i] != WORD or types[i + 1] != WORD or toks.piece[i] != toks.piece[i + 1]:
+        if starts[i + 1] - ends[i] != 1 or types[i] != WORD or types[i + 1] != WORD:
             continue
-        if toks.piece[i] in foreign or i > 0 and texts[i - 1] in ".-'’" and ends[i - 1] == starts[i]:
-            continue  # a foreign block, or "M.P.s and"
         a, b = lowers[i], lowers[i + 1]
-        if starts[i + 1] - ends[i] != 1 or not a.isalpha() or not b.isalpha():
+        if a + b not in real or piece[i] != piece[i + 1]:
+            continue  # most pairs: the two words together are no word
+        if piece[i] in foreign or i > 0 and texts[i - 1] in ".-'’" and ends[i - 1] == starts[i]:
+            continue  # a foreign block, or "M.P.s and"
+        if not a.isalpha() or not b.isalpha():
             continue
         if not texts[i + 1].islower() or texts[i].isupper() and len(a) > 1:
             continue
         joined = a + b
-        if not lexicon.is_word(joined) or lexicon.zipf(joined) < 2.5:
+        if lexicon.zipf(joined) < 2.5:
             continue
         a_ok = len(a) > 1 and _known(lexicon, a) or a in ("a", "i")
         b_ok = len(b) > 1 and _known(lexicon, b) or b in ("a", "i")
@@ -250,10 +251,10 @@ def split_word_pass(view: TextView, doc: Document, lexicon: Lexicon) -> list[Fin
         )
     memo: dict[str, tuple[int, str, str] | None] = {}
     for i in range(n):
-        if types[i] != WORD or toks.piece[i] in foreign:
-            continue
         w = lowers[i]
-        if len(w) < 5 or not w.isalpha() or _known(lexicon, w) or lexicon.zipf(w) >= 3.5:
+        if len(w) < 5 or w in real or types[i] != WORD or piece[i] in foreign:
+            continue
+        if not w.isalpha() or lexicon.archive_known(w) or lexicon.zipf(w) >= 3.5:
             continue
         raw = texts[i]
         if not raw.islower():  # capitalised: a name far more often than two words run together

@@ -119,13 +119,14 @@ def _foreign_pieces(view: TextView, lexicon: Lexicon) -> frozenset[int]:
     toks = tokens_for(view)
     unknown: dict[int, int] = {}
     total: dict[int, int] = {}
+    real, texts, lowers, pieces = lexicon.real_words, toks.texts, toks.lowers, toks.piece
     for i, ty in enumerate(toks.types):
-        if ty != 0 or not toks.texts[i].islower():
+        if ty != 0 or not texts[i].islower():
             continue
-        p = toks.piece[i]
+        p = pieces[i]
         total[p] = total.get(p, 0) + 1
-        w = toks.lowers[i]
-        if not lexicon.is_word(w) and not lexicon.archive_known(w):
+        w = lowers[i]
+        if w not in real and not lexicon.archive_known(w):
             unknown[p] = unknown.get(p, 0) + 1
     return frozenset(p for p, n in total.items() if n >= 6 and unknown.get(p, 0) * 3 > n)
 

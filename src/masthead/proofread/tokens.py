@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*|\S")
 """A word (letters and digits, inner apostrophes) or one non-space character."""
+_SPACED_TOKEN = re.compile(r"(\s*)(" + TOKEN.pattern + ")")
+""":data:`TOKEN` with the white space before it (``findall`` is twice as fast as ``finditer``)."""
 
 WORD, NUMBER, PUNCT = 0, 1, 2
 SENTENCE_END = frozenset(".!?")
@@ -85,44 +87,64 @@ def tokenize(text: str, pieces: list[tuple[int, int]] | None = None) -> Tokens:
         pieces = [(0, len(text))]
     starts, ends, texts, types, lowers = toks.starts, toks.ends, toks.texts, toks.types, toks.lowers
     initial, quoted, piece = toks.initial, toks.quoted, toks.piece
+    add_start, add_end, add_text, add_type, add_lower = (
+        starts.append,
+        ends.append,
+        texts.append,
+        types.append,
+        lowers.append,
+    )
+    add_initial, add_quoted = initial.append, quoted.append
+    findall = _SPACED_TOKEN.findall
     for pi, (ps, pe) in enumerate(pieces):
         at_start = True
         in_quote = False
-        last_end = ps
-        for m in TOKEN.finditer(text, ps, pe):
-            tok = m.group()
-            s, e = m.span()
-            if s > last_end + 1 and text.find("\n", last_end, s) >= 0 or s == last_end + 1 and text[last_end] == "\n":
-                at_start = True  # a line start inside a block (verse, addresses) may take a capital
-            last_end = e
-            ty = WORD if tok.isalpha() else _type(tok)
-            starts.append(s)
-            ends.append(e)
-            texts.append(tok)
-            types.append(ty)
+        e = ps
+        first = len(starts)
+        for space, tok in findall(text, ps, pe):
+            if space:
+                if "\n" in space:
+                    at_start = True  # a line start inside a block (verse, addresses) may take a capital
+                s = e + len(space)
+            else:
+                s = e
+            e = s + len(tok)
+            add_start(s)
+            add_end(e)
+            add_text(tok)
+            if tok.isalpha():  # the common case: a plain word
+                add_type(WORD)
+                add_lower(tok.lower())
+                add_initial(at_start)
+                add_quoted(in_quote)
+                at_start = False
+                continue
+            ty = _type(tok)
+            add_type(ty)
             if ty == WORD:
                 low = tok.lower()
-                lowers.append(low.replace("’", "'") if "’" in low else low)
+                add_lower(low.replace("’", "'") if "’" in low else low)
             else:
-                lowers.append(tok)
-            piece.append(pi)
+                add_lower(tok)
             if ty == PUNCT:
                 if tok in "“«„" or (tok == '"' and not in_quote):
                     in_quote = True
                 elif tok in ("”", "»") or (tok == '"' and in_quote):
                     in_quote = False
-                initial.append(False)
-                quoted.append(in_quote)
+                add_initial(False)
+                add_quoted(in_quote)
                 if tok in SENTENCE_END or tok == ":":
                     # "A. Kots", "L. Storr Jameson": a full stop after an initial does not end a sentence
-                    prev = texts[-2] if len(texts) > 1 and piece[-2] == pi else ""
-                    at_start = not (tok == "." and len(prev) == 1 and prev.isupper() and ends[-2] == starts[-1])
+                    k = len(texts) - 2
+                    prev = texts[k] if k >= first else ""
+                    at_start = not (tok == "." and len(prev) == 1 and prev.isupper() and ends[k] == s)
                 elif tok not in QUOTES and tok not in BRACKETS and tok not in "–—-*":
                     at_start = False
                 continue
-            initial.append(at_start)
-            quoted.append(in_quote)
+            add_initial(at_start)
+            add_quoted(in_quote)
             at_start = False
+        piece.extend([pi] * (len(starts) - first))
     return toks
 
 
