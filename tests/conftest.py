@@ -23,6 +23,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def playwright_or_skip():  # noqa: ANN201 (the playwright.sync_api module)
+    """Playwright's sync API for a real-browser test module, or skip the module saying what is missing."""
+    api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
+    )
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+    return api
+
+
 LABOR_ACTION = CORPUS / "plaintext" / "labor-action-1948-03-08-p4-independent-socialism.txt"
 
 

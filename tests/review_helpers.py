@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from masthead.model import Block, Document, Source
 from masthead.proofread.findings import Finding, finding_key
 from masthead.textview import text_view
@@ -53,3 +56,23 @@ def standard_findings(doc: Document) -> list[Finding]:
         find(doc, "workers workers", ("workers",), kind="real-word"),
         find(doc, "rnen", ("men",)),
     ]
+
+
+PASSWORD = "correct horse battery"
+"""The password of the editor ``ann`` that the web tests add."""
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token in a page's forms."""
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no CSRF field on the page"
+    return m.group(1)
+
+
+def log_in(client: Any, next_: str, username: str = "ann", password: str = PASSWORD) -> Any:
+    """Post the login form (with the CSRF token of the login page) and return the response."""
+    page = client.get("/login", params={"next": next_})
+    assert page.status_code == 200
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf": csrf_of(page.text), "next": next_}
+    )

@@ -9,16 +9,14 @@ opening the store and the index as ``masthead serve`` does.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, playwright_or_skip
 from masthead.pipeline import ingest_paths
 from masthead.search import SearchIndex
 from masthead.search.sync import sync
@@ -29,11 +27,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 PHRASE = '"the working class"'
 """A phrase a reader remembers, found in several articles by more than one writer."""
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
-)
-if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which("chromium"):
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+sync_api = playwright_or_skip()
 
 SERVER = """
 import signal, sys

@@ -16,8 +16,7 @@ from masthead.glossary.queue import entry_from_form, example_sentences, split_al
 from masthead.store import StoreError
 from masthead.store.sqlite import SQLiteStore
 from masthead.web import create_app
-
-PASSWORD = "correct horse battery"
+from review_helpers import PASSWORD, csrf_of, log_in
 
 
 @pytest.fixture
@@ -34,21 +33,11 @@ def client(store: SQLiteStore) -> TestClient:
     return TestClient(create_app(store), follow_redirects=False)
 
 
-def _csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert m, "no CSRF field on the page"
-    return m.group(1)
-
-
 def login(client: TestClient) -> str:
     """Log in as ann; returns the session's CSRF token (from the queue page)."""
-    page = client.get("/login", params={"next": "/glossary/queue"})
-    r = client.post(
-        "/login",
-        data={"username": "ann", "password": PASSWORD, "csrf": _csrf(page.text), "next": "/glossary/queue"},
-    )
+    r = log_in(client, "/glossary/queue")
     assert r.status_code == 303 and r.headers["location"] == "/glossary/queue"
-    return _csrf(client.get("/glossary/queue").text)
+    return csrf_of(client.get("/glossary/queue").text)
 
 
 def _mentions(store: SQLiteStore, entry_id: str) -> set[tuple[str, int, str]]:

@@ -8,25 +8,19 @@ hand-made document and findings (never the proofreading engine).
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, playwright_or_skip
 from masthead.accounts import hash_password
 from masthead.store.sqlite import SQLiteStore
 from masthead.textview import text_view
 from review_helpers import make_doc, standard_findings
 from serving import server_process
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
-)
-if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which("chromium"):
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+sync_api = playwright_or_skip()
 
 SERVER = """
 import signal, sys

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +13,7 @@ from masthead.store.sqlite import SQLiteStore
 from masthead.textview import text_view
 from masthead.web import create_app
 from masthead.web.auth import COOKIE, safe_next
-from review_helpers import make_doc, standard_findings
-
-PASSWORD = "correct horse battery"
+from review_helpers import PASSWORD, csrf_of, log_in, make_doc, standard_findings
 
 
 @pytest.fixture
@@ -35,18 +32,8 @@ def client(store: SQLiteStore) -> TestClient:
     return TestClient(create_app(store), follow_redirects=False)
 
 
-def _csrf(html: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert m, "no CSRF field on the page"
-    return m.group(1)
-
-
 def login(client: TestClient, username: str = "ann", password: str = PASSWORD, next_: str = "/review"):
-    page = client.get("/login", params={"next": next_})
-    assert page.status_code == 200
-    return client.post(
-        "/login", data={"username": username, "password": password, "csrf": _csrf(page.text), "next": next_}
-    )
+    return log_in(client, next_, username, password)
 
 
 DOC = make_doc().id
@@ -91,7 +78,7 @@ def test_login_sets_a_safe_cookie_and_logout_ends_it(client: TestClient, store: 
     assert "script-src 'self'" in queue.headers["content-security-policy"]
     assert queue.headers["cache-control"] == "no-store"
     assert client.post("/logout", data={"csrf": "forged"}).status_code == 403
-    r = client.post("/logout", data={"csrf": _csrf(queue.text)})
+    r = client.post("/logout", data={"csrf": csrf_of(queue.text)})
     assert r.status_code == 303
     assert client.get("/review").status_code == 303
 
@@ -128,7 +115,7 @@ def test_review_page_shows_findings_in_context(client: TestClient) -> None:
 
 def test_accept_reject_and_custom_by_form(client: TestClient, store: SQLiteStore) -> None:
     login(client)
-    csrf = _csrf(client.get(f"/review/{DOC}").text)
+    csrf = csrf_of(client.get(f"/review/{DOC}").text)
     post = {"csrf": csrf}
     r = client.post(f"/review/{DOC}", data={**post, "key": FOUND[1].key, "action": "accept", "replacement": "tube"})
     assert r.status_code == 303 and "done=accepted" in r.headers["location"]
@@ -167,14 +154,14 @@ def test_history_diff_and_revert(client: TestClient, store: SQLiteStore) -> None
     login(client)
     page = client.get(f"/history/{DOC}")
     assert "Revert to 1" in page.text and "Revert to 3" not in page.text
-    r = client.post(f"/history/{DOC}", data={"csrf": _csrf(page.text), "revision": "1"})
+    r = client.post(f"/history/{DOC}", data={"csrf": csrf_of(page.text), "revision": "1"})
     assert r.status_code == 303
     assert store.get(DOC) == store.get(DOC, revision=1)
     assert [r.number for r in store.revisions(DOC)] == [1, 2, 3, 4]
     assert store.revisions(DOC)[-1].message == "revert to revision 1" and store.revisions(DOC)[-1].author == "ann"
     page = client.get(r.headers["location"])
     assert "Reverted" in page.text
-    r = client.post(f"/history/{DOC}", data={"csrf": _csrf(page.text), "revision": "77"})
+    r = client.post(f"/history/{DOC}", data={"csrf": csrf_of(page.text), "revision": "77"})
     assert r.status_code == 409 and "no revision 77" in r.text
     assert client.get("/history/no/such/doc").status_code == 404
 
@@ -230,5 +217,5 @@ def test_generic_editor_dependencies_for_other_queues(store: SQLiteStore) -> Non
     login(client)
     assert client.get("/glossary-queue").text == "queue for ann"
     assert client.post("/glossary-queue", data={"csrf": "nope"}).status_code == 403
-    csrf = _csrf(client.get("/review").text)
+    csrf = csrf_of(client.get("/review").text)
     assert client.post("/glossary-queue", data={"csrf": csrf}).text == "decided by ann"

@@ -8,14 +8,13 @@ the whole test runs from ``file://`` with no server. Skipped, saying why, withou
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, playwright_or_skip
 from masthead.pipeline import ingest_paths
 from masthead.publish import build_site
 from masthead.store.sqlite import SQLiteStore
@@ -25,11 +24,7 @@ LABOR_ID = "labor-action/1948/03/08/independent-socialism-building-workers"
 PHRASE = "Stalinist coup"
 """Words from the Labor Action article's first paragraph."""
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
-)
-if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+sync_api = playwright_or_skip()
 try:
     from pagefind.service import get_executable
 except ImportError:  # pragma: no cover
