@@ -177,6 +177,7 @@ def test_json_and_csv_round_trip(tmp_path) -> None:
         ('[\n {"name": "A", "type": "person", "date_from": 1900, "date_to": 1800}\n]', "g.json:2"),
         ('[\n {"name": "A", "type": "person"},\n {"name": "A", "type": "person"}\n]', "g.json:3"),
         ('[\n {"name": "A", "type": "person",\n', "g.json:3"),
+        ('[\n {"name": "A", "type": "person"},\n {"id": "queue", "name": "B", "type": "person"}\n]', "g.json:3"),
     ],
 )
 def test_bad_json_says_file_and_line(tmp_path, text: str, where: str) -> None:
@@ -185,6 +186,12 @@ def test_bad_json_says_file_and_line(tmp_path, text: str, where: str) -> None:
     with pytest.raises(GlossaryError) as err:
         load_entries(path)
     assert str(err.value).startswith(str(tmp_path / where)) and "\n" not in str(err.value)
+
+
+def test_a_name_whose_slug_names_a_glossary_page_gets_another_id(tmp_path) -> None:
+    path = tmp_path / "g.json"
+    path.write_text('[{"name": "Queue", "type": "person"}, {"name": "Queue Street", "type": "place"}]')
+    assert [e.id for e in load_entries(path)] == ["queue-entry", "queue-street"]
 
 
 def test_bad_csv_says_file_and_line(tmp_path) -> None:

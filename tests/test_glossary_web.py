@@ -121,10 +121,15 @@ def test_cli_glossary_workflow(tmp_path) -> None:
     r = _run("glossary", "propose", "-a", db, "--min-documents", "1", "-n", "5")
     assert r.exit_code == 0 and "new proposals queued" in r.stderr
     proposed = json.loads(_run("glossary", "list", "--status", "proposed", "-a", db, "-f", "json").stdout)["entries"]
-    first, second = proposed[0]["id"], proposed[1]["id"]
-    assert _run("glossary", "accept", first, "-a", db).exit_code == 0
-    assert _run("glossary", "reject", second, "-a", db).exit_code == 0
-    assert _run("glossary", "merge", first, "leon-trotsky", "-a", db).exit_code == 0
+    first, second, third = proposed[0]["id"], proposed[1]["id"], proposed[2]["id"]
+    assert _run("glossary", "accept", first, "-a", db, "--editor", "ann").exit_code == 0
+    assert _run("glossary", "reject", second, "-a", db, "--editor", "bob").exit_code == 0
+    assert _run("glossary", "merge", third, "leon-trotsky", "-a", db, "--editor", "ann").exit_code == 0
+    assert _run("glossary", "merge", first, "leon-trotsky", "-a", db, "--editor", "ann").exit_code == 0
+    # Decisions on proposals are logged with who took them, as the web queue logs them.
+    log = {(e.entry_id, e.action, e.editor) for e in open_store(db).glossary_edits(limit=20)}
+    assert {(first, "accepted", "ann"), (second, "rejected", "bob"), (third, "merged", "ann")} <= log
+    assert (first, "merged", "ann") not in log  # an accepted entry merged on the command line: not a proposal
     out_csv = tmp_path / "g.csv"
     assert _run("glossary", "export", "-a", db, "-f", "csv", "-o", str(out_csv)).exit_code == 0
     assert out_csv.read_text().startswith("id,type,name,aliases")

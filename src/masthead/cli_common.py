@@ -4,6 +4,7 @@ can import it without importing the main app."""
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,3 +60,21 @@ def archive_session(archive: str, *, create: bool = False) -> Iterator:
         raise fail(str(exc)) from None
     finally:
         store.close()
+
+
+EditorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--editor", envvar="MASTHEAD_EDITOR", help="Who decides (recorded with the decision).", show_default=False
+    ),
+]
+
+
+def editor_name(name: str | None) -> str:
+    """Who an editing command acts for: ``--editor``, else ``$MASTHEAD_EDITOR``, else the login name."""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container): say how to give one
+        raise fail("say who is deciding: --editor NAME (or set MASTHEAD_EDITOR)") from None

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from masthead.cli_common import ArchiveOpt, archive_session, err, fail, open_archive, out
+from masthead.cli_common import ArchiveOpt, EditorOpt, archive_session, editor_name, err, fail, open_archive, out
 
 glossary_app = typer.Typer(
     help="The glossary: people, organisations, parties, periodicals, places and events, and where they are named.",
@@ -237,16 +237,21 @@ def merge(
     source: Annotated[str, typer.Argument(help="The entry (or proposal) to merge away.")],
     target: Annotated[str, typer.Argument(help="The entry that takes its names and mentions.")],
     archive: ArchiveOpt = "masthead.db",
+    editor: EditorOpt = None,
 ) -> None:
     """Merge one entry into another: its names become aliases, its mentions move, its page redirects.
 
-    Also how a proposed entry from the queue is merged into an existing entry.
+    Also how a proposed entry from the queue is merged into an existing entry (recorded in the glossary's
+    log under --editor, as the web queue records it).
 
     Example: masthead glossary merge k-marx karl-marx
     """
 
     with archive_session(archive) as store:
-        merged = store.merge_entries(source, target)
+        if _is_proposed(store, source):
+            merged = store.merge_proposal(source, target, editor_name(editor))
+        else:
+            merged = store.merge_entries(source, target)
     out.print(f"merged {source} into {merged.id} ({merged.name}; aliases: {', '.join(merged.aliases)})", markup=False)
 
 
@@ -382,10 +387,19 @@ def propose_command(
         err.print(f"{added} new proposals queued ({len(found) - added} already known)", markup=False)
 
 
-def _set_status(entry_id: str, archive: str, status: str) -> None:
+def _is_proposed(store, entry_id: str) -> bool:  # noqa: ANN001
+    entry = store.get_entry(entry_id)
+    return entry is not None and entry.status == "proposed"
 
+
+def _set_status(entry_id: str, archive: str, status: str, editor: str | None) -> None:
+    """Decide a proposal (logged with the editor, as the web queue logs it), or change an entry's status."""
     with archive_session(archive) as store:
-        entry = store.set_entry_status(entry_id, status)
+        if _is_proposed(store, entry_id):
+            decide = store.accept_proposal if status == "accepted" else store.reject_proposal
+            entry = decide(entry_id, editor_name(editor))
+        else:
+            entry = store.set_entry_status(entry_id, status)
     out.print(f"{entry.id}: {status}", markup=False)
 
 
@@ -393,12 +407,13 @@ def _set_status(entry_id: str, archive: str, status: str) -> None:
 def accept(
     entry_id: Annotated[str, typer.Argument(help="A proposed entry's id.")],
     archive: ArchiveOpt = "masthead.db",
+    editor: EditorOpt = None,
 ) -> None:
     """Accept a proposed entry into the glossary (edit it later with `glossary add --id`).
 
     Example: masthead glossary accept hyndman
     """
-    _set_status(entry_id, archive, "accepted")
+    _set_status(entry_id, archive, "accepted", editor)
     _relink_hint(archive)
 
 
@@ -406,12 +421,13 @@ def accept(
 def reject(
     entry_id: Annotated[str, typer.Argument(help="A proposed entry's id.")],
     archive: ArchiveOpt = "masthead.db",
+    editor: EditorOpt = None,
 ) -> None:
     """Reject a proposed entry (it is remembered, so it is not proposed again).
 
     Example: masthead glossary reject irish
     """
-    _set_status(entry_id, archive, "rejected")
+    _set_status(entry_id, archive, "rejected", editor)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,34 +16,19 @@ from typing import Annotated
 
 import typer
 
-from masthead.cli_common import ArchiveOpt, archive_session, fail, open_archive, out
+from masthead.cli_common import ArchiveOpt, EditorOpt, archive_session, editor_name, fail, open_archive, out
 
 user_app = typer.Typer(
     help="Editor accounts for the web app's review pages.\n\nExample: masthead user add ann",
     no_args_is_help=True,
 )
 
-EditorOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--editor", envvar="MASTHEAD_EDITOR", help="Who decides (recorded with the revision).", show_default=False
-    ),
-]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded with the decision).")]
 
 
 class Action(StrEnum):
     accept = "accept"
     reject = "reject"
-
-
-def _editor(name: str | None) -> str:
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (a container): say how to give one
-        raise fail("say who is deciding: --editor NAME (or set MASTHEAD_EDITOR)") from None
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -190,7 +175,7 @@ def review(
                 out.print(f"     {shown}", markup=False)
             return
         sf = _pick(doc_id, found, number or "")
-        who = _editor(editor)
+        who = editor_name(editor)
         try:
             if action is Action.reject:
                 store.reject_finding(doc_id, sf.key, who, reason=reason)
@@ -283,7 +268,7 @@ def revert(
     """
 
     with archive_session(archive) as store:
-        result = store.revert(doc_id.strip("/"), revision, _editor(editor), reason=reason)
+        result = store.revert(doc_id.strip("/"), revision, editor_name(editor), reason=reason)
     if result.status == "unchanged":
         out.print(f"Nothing to do: the current revision already has revision {revision}'s text.", markup=False)
     else:

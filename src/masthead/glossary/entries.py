@@ -116,9 +116,15 @@ class Mention:
         }
 
 
+RESERVED_IDS = frozenset({"queue"})
+"""Ids no entry may take: they name the glossary's own pages (``/glossary/queue``, the editors' queue)."""
+
+
 def make_entry_id(name: str) -> str:
-    """The slug id of a new entry named ``name`` (``"Jean Jaurès"`` -> ``"jean-jaures"``)."""
-    return slugify(name) or "entry"
+    """The slug id of a new entry named ``name`` (``"Jean Jaurès"`` -> ``"jean-jaures"``; a name whose
+    slug is reserved gets ``-entry`` added: ``"Queue"`` -> ``"queue-entry"``)."""
+    eid = slugify(name) or "entry"
+    return f"{eid}-entry" if eid in RESERVED_IDS else eid
 
 
 def _year(value: Any, where: str, name: str) -> int | None:
@@ -162,6 +168,8 @@ def entry_from_dict(data: Any, where: str) -> Entry:
     eid = str(data.get("id") or "").strip() or make_entry_id(name)
     if not _ID.match(eid):
         raise GlossaryError(f"{where}: entry id {eid!r} must be a slug of lowercase letters, digits and hyphens")
+    if eid in RESERVED_IDS:
+        raise GlossaryError(f"{where}: entry id {eid!r} is reserved for the glossary's own pages; choose another")
     date_from = _year(data.get("date_from", data.get("from")), where, "date_from")
     date_to = _year(data.get("date_to", data.get("to")), where, "date_to")
     if date_from is not None and date_to is not None and date_to < date_from:
