@@ -174,3 +174,35 @@ def test_a_linker_failure_is_a_warning_not_a_failed_file(tmp_path) -> None:
         [outcome] = report.outcomes
         assert outcome.status == "new" and s.get(outcome.id) is not None
         assert any("glossary mentions not stored: boom" in w.message for w in outcome.warnings)
+
+
+def test_changes_to_what_an_article_names_reach_the_search_index(tmp_path) -> None:
+    """Linking, merging, renaming and rejecting entries queue the articles whose entity names change, so
+    a sync (as the web app runs before each search) keeps the ``entity:`` filter and facet true."""
+    from masthead.search import SearchIndex
+    from masthead.search.sync import sync
+
+    store = open_store(str(tmp_path / "a.db"))
+    store.save(_doc("a", "Marx and Engels wrote together."))
+    store.save(_doc("b", "Nothing about them here."))
+    with SearchIndex.open(tmp_path / "ix") as index:
+        sync(store, index)
+
+        def named(query: str) -> set[str]:
+            sync(store, index)
+            return {h.doc_id for h in index.search(query).hits}
+
+        assert named('entity:"Karl Marx"') == set()
+        store.save_entries([MARX, ENGELS])
+        store.replace_mentions("a", 1, link_document(store.get("a"), Matcher([MARX, ENGELS])))
+        assert named('entity:"Karl Marx"') == {"a"} and named('entity:"Friedrich Engels"') == {"a"}
+        seq = store.last_change()
+        store.replace_mentions("a", 1, link_document(store.get("a"), Matcher([MARX, ENGELS])))
+        assert store.last_change() == seq, "linking again to the same entries queues nothing"
+        store.merge_entries(ENGELS.id, MARX.id)
+        assert named('entity:"Friedrich Engels"') == set() and named('entity:"Karl Marx"') == {"a"}
+        store.save_entry(store.get_entry(MARX.id).replace(name="Karl Heinrich Marx"))
+        assert named('entity:"Karl Heinrich Marx"') == {"a"}
+        store.set_entry_status(MARX.id, "rejected")
+        assert named('entity:"Karl Heinrich Marx"') == set()
+    store.close()

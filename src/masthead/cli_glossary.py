@@ -326,16 +326,17 @@ def _link(store, archive: str) -> None:  # noqa: ANN001
 
 
 def _refresh_search(store, archive: str) -> None:  # noqa: ANN001
-    """Rebuild the archive's search index, if it has one, so that its entity facet follows the links."""
+    """Bring the archive's search index, if it has one, up to date, so that its entity facet follows the
+    links (the store queues a change for every article whose named entries changed)."""
     from masthead.search import SearchIndex, SearchIndexError
-    from masthead.search.sync import index_path_for, reindex
+    from masthead.search.sync import index_path_for, sync
 
     path = index_path_for(archive)
     if not os.path.isdir(path):
         return
     try:
-        with SearchIndex.open(path, reset=True) as ix, err.status("rebuilding the search index (entity facet)"):
-            reindex(store, ix)
+        with SearchIndex.open(path) as ix, err.status("updating the search index (entity facet)"):
+            sync(store, ix)
     except SearchIndexError as exc:
         err.print(f"masthead: warning: search index not updated ({exc}); run: masthead reindex", markup=False)
 

@@ -20,6 +20,7 @@ from typing import Any
 from masthead.glossary.entries import Entry, Mention
 from masthead.store import DocumentSummary, StoreError
 from masthead.store.catalogue import now_utc, summary_row
+from masthead.store.changes import record_change
 
 _ENTRY_COLS = "id, type, name, aliases, date_from, date_to, description, links, sources, related, status, merged_into"
 _UPSERT = f"""INSERT INTO entries ({_ENTRY_COLS}, evidence, created, updated)
@@ -96,6 +97,8 @@ class GlossaryMixin:
                     continue
                 conn.execute(_UPSERT, _values(e, None, now))
                 counts["new" if old is None else "changed"] += 1
+                if old is not None and (old.name, old.status) != (e.name, e.status):
+                    requeue_mentioning(conn, [e.id], now)
         return counts
 
     def save_entry(self, entry: Entry) -> str:
@@ -171,7 +174,10 @@ class GlossaryMixin:
                 raise StoreError(f"no glossary entry {entry_id!r}; `masthead glossary list --status all` shows ids")
             if e.status == "merged":
                 raise StoreError(f"entry {entry_id!r} was merged into {e.merged_into!r}; change that entry instead")
-            conn.execute("UPDATE entries SET status = ?, updated = ? WHERE id = ?", (status, now_utc(), entry_id))
+            now = now_utc()
+            conn.execute("UPDATE entries SET status = ?, updated = ? WHERE id = ?", (status, now, entry_id))
+            if e.status != status:
+                requeue_mentioning(conn, [entry_id], now)
             return e.replace(status=status)
 
     def merge_entries(self, src_id: str, dst_id: str) -> Entry:
@@ -192,6 +198,7 @@ class GlossaryMixin:
             for m in mentions
         ]
         with self._writing() as conn:  # type: ignore[attr-defined]
+            before = {r[0] for r in conn.execute(_NAMED, (doc_id,))}
             conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
             if not conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
                 raise StoreError(f"no document {doc_id!r} to record mentions for")
@@ -202,6 +209,8 @@ class GlossaryMixin:
                    entry_id, confidence, alternatives) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 rows,
             )
+            if {r[0] for r in conn.execute(_NAMED, (doc_id,))} != before:  # the search index's entity field
+                record_change(conn, doc_id, "upsert", revision, now_utc())
         return len(rows)
 
     def mentions_in(self, doc_id: str, *, revision: int | None = None) -> list[Mention]:
@@ -252,6 +261,25 @@ class GlossaryMixin:
         return out
 
 
+_NAMED = """SELECT DISTINCT e.name FROM mentions m
+    JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
+    JOIN entries e ON e.id = m.entry_id WHERE e.status = 'accepted' AND m.document_id = ?"""
+"""The names of the accepted entries a document's current revision mentions (its search ``entity`` field)."""
+
+
+def requeue_mentioning(conn: sqlite3.Connection, entry_ids: Iterable[str], now: str) -> None:
+    """Queue an upsert for every document whose current revision mentions one of ``entry_ids``: an
+    entry's name or status changed, so the search index's ``entity`` field of those documents did."""
+    for entry_id in entry_ids:
+        conn.execute(
+            """INSERT INTO changes (document_id, op, revision, created)
+               SELECT DISTINCT d.id, 'upsert', d.current_revision, ? FROM mentions m
+               JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
+               WHERE m.entry_id = ?""",
+            (now, entry_id),
+        )
+
+
 def merge_in(conn: sqlite3.Connection, src_id: str, dst_id: str) -> Entry:
     """:meth:`GlossaryMixin.merge_entries` inside the caller's write transaction ``conn``."""
     src, dst = _get(conn, src_id), _get(conn, dst_id)
@@ -276,6 +304,7 @@ def merge_in(conn: sqlite3.Connection, src_id: str, dst_id: str) -> Entry:
         status="accepted" if dst.status == "proposed" else dst.status,
     )
     now = now_utc()
+    requeue_mentioning(conn, [src.id, dst.id] if dst.status != merged.status else [src.id], now)
     conn.execute(_UPSERT, _values(merged, None, now))
     conn.execute("UPDATE mentions SET entry_id = ? WHERE entry_id = ?", (dst.id, src.id))
     conn.execute(

@@ -16,7 +16,7 @@ from typing import Any
 from masthead.glossary.entries import Entry
 from masthead.store import StoreError
 from masthead.store.catalogue import now_utc
-from masthead.store.glossary import _ENTRY_COLS, _UPSERT, _get, _values, entry_row, merge_in
+from masthead.store.glossary import _ENTRY_COLS, _UPSERT, _get, _values, entry_row, merge_in, requeue_mentioning
 
 EDIT_ACTIONS = ("accepted", "rejected", "merged", "edited")
 """What a ``glossary_edits`` row records."""
@@ -141,6 +141,8 @@ class GlossaryEditsMixin:
                 now = now_utc()
                 conn.execute(_UPSERT, _values(new, _evidence(conn, entry.id), now))
                 _log(conn, entry.id, editor, "edited", changed, now)
+                if "name" in changed:  # the search index's entity field of the articles naming it
+                    requeue_mentioning(conn, [entry.id], now)
             return new, changed
 
     def glossary_edits(self, entry_id: str | None = None, *, limit: int = 50) -> list[GlossaryEdit]:
