@@ -224,6 +224,29 @@ def test_revert_is_a_new_revision_equal_to_the_old(store: SQLiteStore) -> None:
         store.revert(doc.id, 9, "bob")
 
 
+def test_a_revert_reopens_the_corrections_it_undid_but_not_rejections(store: SQLiteStore) -> None:
+    doc, found = _seed(store)
+    store.accept_finding(doc.id, found[1].key, "ann")  # revision 2
+    store.reject_finding(doc.id, found[0].key, "ann")
+    store.accept_finding(doc.id, found[3].key, "ann")  # revision 3
+    assert {found[0].key, found[1].key, found[3].key} <= store.decided_keys(doc.id)
+    store.revert(doc.id, 2, "bob")  # undoes the second correction only
+    decided = store.decided_keys(doc.id)
+    assert found[3].key not in decided and {found[0].key, found[1].key} <= decided
+    reopened = store.finding(doc.id, found[3].key)
+    assert reopened is not None and reopened.status == "open"
+    text = _text(store, doc.id)
+    assert text[reopened.finding.start : reopened.finding.end] == found[3].text  # back in the restored text
+    assert store.finding(doc.id, found[0].key).status == "rejected"
+    # proofreading again keeps the reopened finding and never brings back the rejected one
+    store.replace_findings(doc.id, 4, found)
+    assert {s.finding.key for s in store.findings(doc.id)} >= {found[3].key}
+    assert found[0].key not in {s.finding.key for s in store.findings(doc.id)}
+    # it can be accepted again, and the log keeps both decisions
+    store.accept_finding(doc.id, found[3].key, "carol")
+    assert [d.editor for d in store.decisions(doc.id) if d.key == found[3].key] == ["carol", "ann"]
+
+
 def test_delete_keeps_the_decision_log(store: SQLiteStore) -> None:
     doc, found = _seed(store)
     store.reject_finding(doc.id, found[0].key, "ann")

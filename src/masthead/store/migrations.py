@@ -21,6 +21,9 @@ Version history:
    merged) and ``mentions`` (where each entry is named in a document revision).
 6. (``_V6_CATALOGUE``) periodical place and frequency; ``periodical_variants`` (title variants),
    ``writer_aliases`` (merged writers, pen names) and ``writer_overrides`` (split writers).
+7. (``_V7_GLOSSARY_EDITS``) ``glossary_edits``: who accepted, merged, rejected or edited an entry.
+8. (``_V8_UNDONE``) ``decisions.undone_by``: the revert revision that undid an accepted correction (its
+   finding may be flagged again; a rejection is never undone).
 """
 
 from __future__ import annotations
@@ -240,7 +243,21 @@ _V7_GLOSSARY_EDITS = [
     "CREATE INDEX glossary_edits_by_entry ON glossary_edits (entry_id, id)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4_REVIEW, _V5_GLOSSARY, _V6_CATALOGUE, _V7_GLOSSARY_EDITS]
+_V8_UNDONE = [
+    # The revision whose revert undid an accepted (or custom) correction; NULL while it stands.
+    "ALTER TABLE decisions ADD COLUMN undone_by INTEGER",
+]
+
+MIGRATIONS: list[list[str]] = [
+    _V1,
+    _V2,
+    _V3,
+    _V4_REVIEW,
+    _V5_GLOSSARY,
+    _V6_CATALOGUE,
+    _V7_GLOSSARY_EDITS,
+    _V8_UNDONE,
+]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 
 LATEST = len(MIGRATIONS)

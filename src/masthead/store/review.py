@@ -217,7 +217,11 @@ class ReviewMixin:
 
     @staticmethod
     def _decided(conn: sqlite3.Connection, doc_id: str) -> frozenset[str]:
-        rows = conn.execute("SELECT DISTINCT key FROM decisions WHERE document_id = ?", (doc_id,))
+        """Rejected keys, and accepted ones whose correction no revert has undone."""
+        rows = conn.execute(
+            "SELECT DISTINCT key FROM decisions WHERE document_id = ? AND (action = 'rejected' OR undone_by IS NULL)",
+            (doc_id,),
+        )
         return frozenset(r[0] for r in rows)
 
     # -- decisions ---------------------------------------------------------------------------------------
@@ -381,5 +385,23 @@ class ReviewMixin:
             message = f"revert to revision {to_revision}" + (f": {reason}" if reason else "")
             result: SaveResult = self._save_in(conn, old, prepare(old), editor, message)  # type: ignore[attr-defined]
             if result.status != "unchanged":
+                self._reopen_undone(conn, doc_id, to_revision, result.revision)
                 self._rebase(conn, doc_id, text_view(doc), text_view(old), result.revision)
             return result
+
+    @staticmethod
+    def _reopen_undone(conn: sqlite3.Connection, doc_id: str, to_revision: int, revision: int) -> None:
+        """A revert to ``to_revision`` undoes the corrections accepted after it: mark their decisions
+        undone (by ``revision``) and open their findings again, to be found in the restored text by
+        :meth:`_rebase` (or go stale). Rejections stand: a rejected span is never flagged again."""
+        undone = conn.execute(
+            """SELECT id, key FROM decisions WHERE document_id = ? AND action IN ('accepted', 'custom')
+               AND undone_by IS NULL AND revision_after > ?""",
+            (doc_id, to_revision),
+        ).fetchall()
+        for decision_id, key in undone:
+            conn.execute("UPDATE decisions SET undone_by = ? WHERE id = ?", (revision, decision_id))
+            conn.execute(
+                "UPDATE findings SET status = 'open' WHERE document_id = ? AND key = ? AND status = 'accepted'",
+                (doc_id, key),
+            )
