@@ -36,8 +36,14 @@ def ix(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     index.close()
 
 
+@pytest.mark.parametrize("busy", [True, False])
 @pytest.mark.parametrize("facets", [True, False])
-def test_phrase_totals_with_and_without_the_facet_pass(ix: SearchIndex, facets: bool) -> None:
+def test_phrase_totals_with_and_without_the_facet_pass(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch, facets: bool, busy: bool
+) -> None:
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(index_module, "_cores_free", lambda: not busy)
     r = ix.search('"coal strike"', facets=facets)
     assert r.total_passages == 180  # more rows than ranked at once: documents counted by a pass
     assert r.total == 60 and not r.total_estimated
@@ -156,3 +162,58 @@ def test_a_job_no_worker_has_started_runs_in_the_asking_thread() -> None:
     finally:
         gate.set()
         pool.shutdown()
+
+
+def test_documents_counted_in_the_facet_pass_not_a_pass_of_their_own(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import masthead.search.index as index_module
+
+    def no_pass(*args: object, **kwargs: object) -> None:
+        raise AssertionError("counted in a pass of its own")
+
+    monkeypatch.setattr(index_module, "_cores_free", lambda: False)  # a busy machine: facets after ranking
+    monkeypatch.setattr(index_module, "count_documents", no_pass)
+    for q in ('"coal strike"', "coal strike", "the coal"):
+        r = ix.search(q)
+        assert r.total_passages == 180 and r.total == 60 and not r.total_estimated
+
+
+@pytest.mark.parametrize("busy", [True, False])
+@pytest.mark.parametrize("q", ["coal strike", "strike", '"coal strike"'])
+def test_sampled_document_total_is_the_same_in_the_facet_pass_and_apart(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch, q: str, busy: bool
+) -> None:
+    import masthead.search.collect as collect
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(index_module, "_cores_free", lambda: not busy)
+    monkeypatch.setattr(collect, "EXACT_DOCS_ROWS", 1)
+    monkeypatch.setattr(collect, "SAMPLE_ROWS", 8)
+    with_facets, without = ix.search(q), ix.search(q, facets=False)
+    assert with_facets.total_estimated and without.total_estimated
+    assert with_facets.total == without.total
+    assert 0 < with_facets.total <= with_facets.total_passages
+    shift = collect.sample_shift(with_facets.total_passages)
+    assert shift > 0 and with_facets.total % (1 << shift) == 0
+
+
+def test_facet_pass_sample_is_the_key_space_share(ix: SearchIndex) -> None:
+    """The histogram sample of the facet pass holds the same documents as the indexed ``sample`` term."""
+    from tantivy import Occur, Query
+
+    import masthead.search.collect as collect
+
+    s = ix._index.searcher()
+    q = Query.term_query(ix._schema, "body", "strike")
+    for shift in (1, 2, 3):
+        _, docs = collect.facets_and_documents(s, q, documents=shift)
+        sampled = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.term_query(ix._schema, "sample", shift))])
+        expected = int(s.aggregate(sampled, {"d": {"cardinality": {"field": "doc_key"}}})["d"]["value"])
+        assert docs == expected << shift
+
+
+def test_no_match_lists_every_facet_empty(ix: SearchIndex) -> None:
+    r = ix.search("nosuchwordatall", fuzzy=False)
+    assert r.total == 0
+    assert r.facets == {name: [] for name in ("periodical", "writer", "entity", "year", "decade")}

@@ -4,9 +4,10 @@
   one pass, grouped by document in rank order, equal scores broken by date.
 - :func:`facet_counts` runs one tantivy aggregation over the matching rows: periodical, writer, entity,
   years (the values of ``year``) and decades (summed from years).
-- :func:`facets_and_documents` does both in one pass (for queries costly to evaluate).
-- :func:`count_documents` counts (or, for large result sets, estimates from a sample) the distinct
-  documents among the matching rows.
+- :func:`facets_and_documents` also counts (or, for large result sets, estimates from a sample) the
+  distinct documents among the matching rows in the same pass: the query is evaluated twice per search
+  (ranking, then facets and totals), not three times.
+- :func:`count_documents` counts them in a pass of its own, for a search without facets.
 - :func:`result_page` reads the stored text of a page's passages and the ``meta`` of its documents'
   title rows, and makes the snippets.
 - :func:`exclude_documents` turns a top-level ``-word`` into "documents without the word".
@@ -28,6 +29,8 @@ __all__ = [
     "facet_counts",
     "facets_and_documents",
     "count_documents",
+    "sample_shift",
+    "empty_facets",
     "top_rows",
     "result_page",
     "exclude_documents",
@@ -65,7 +68,7 @@ def facets_and_documents(
     *,
     unit: str = "passages",
     skip: frozenset[str] = frozenset(),
-    documents: bool = False,
+    documents: int | None = None,
 ) -> tuple[dict[str, list[FacetCount]], int | None]:
     """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
     (the most frequent values), year (every value of ``year``) and decade (summed from years).
@@ -75,10 +78,11 @@ def facets_and_documents(
     within a few per cent) at several times the cost on large result sets. Facets named in ``skip``
     (a field no document has values for) are listed empty without being counted.
 
-    With ``documents=True`` the same pass also counts the distinct documents among all the matching rows
-    (HyperLogLog, as :func:`count_documents` does up to :data:`EXACT_DOCS_ROWS` rows), returned second
-    (None otherwise): for a query that is costly to evaluate (a phrase), one pass instead of two, and
-    counting costs little beside evaluating it.
+    ``documents`` (see :func:`sample_shift`): the same pass also counts the distinct documents among the
+    matching rows, returned second (None when ``documents`` is None): every one for 0, or, for ``s`` > 0,
+    those whose key falls in the first 1/2^s of the key space, times 2^s (an estimate, as
+    :func:`count_documents` makes). Evaluating the query is most of the cost of a pass, so counting in
+    the facet pass instead of a pass of its own saves one evaluation of the query per search.
     """
     per_value = {"aggs": {"docs": _DOCS}} if unit == "documents" else {}
     spec: dict[str, Any] = {}
@@ -86,33 +90,77 @@ def facets_and_documents(
         if name not in skip:
             spec[name] = {"terms": {"field": f"{name}_raw", "size": size}, **per_value}
     spec["year"] = {"terms": {"field": "year", "size": YEAR_BUCKETS}, **per_value}
-    if documents:
-        spec["_documents"] = _DOCS
+    if documents is not None:
+        spec["_documents"] = _documents_spec(documents)
     res = searcher.aggregate(q, spec)
+    docs = None if documents is None else _documents_count(res["_documents"], documents)
+    return facets_from(res, unit, skip), docs
 
-    def value(b: dict[str, Any]) -> int:
-        return _count(b["docs"]) if unit == "documents" else int(b["doc_count"])
 
+def empty_facets() -> dict[str, list[FacetCount]]:
+    """The facets of a search that matched nothing: every facet listed, empty."""
+    return {name: [] for name in (*FACET_SIZE, "year", "decade")}
+
+
+def facets_from(res: dict[str, Any], unit: str, skip: frozenset[str] = frozenset()) -> dict[str, list[FacetCount]]:
+    """Facet counts from the result of an aggregation built by :func:`facets_and_documents`."""
+    documents = unit == "documents"
     out: dict[str, list[FacetCount]] = {}
     for name in FACET_SIZE:
-        counts = [FacetCount(str(b["key"]), value(b)) for b in res[name]["buckets"]] if name in res else []
-        counts.sort(key=lambda f: (-f.count, f.value))
-        out[name] = counts
+        if name in res:
+            buckets = res[name]["buckets"]
+            pairs = [(str(b["key"]), _count(b["docs"]) if documents else int(b["doc_count"])) for b in buckets]
+            pairs.sort(key=lambda p: (-p[1], p[0]))
+            out[name] = [FacetCount(v, c) for v, c in pairs]
+        else:
+            out[name] = []
     years: dict[int, int] = {}
     for b in res["year"]["buckets"]:
         y = int(b["key"])
         if y > 0 and b["doc_count"]:
-            years[y] = years.get(y, 0) + value(b)
+            years[y] = years.get(y, 0) + (_count(b["docs"]) if documents else int(b["doc_count"]))
     decades: dict[int, int] = {}
     for y, c in years.items():
         decades[y // 10 * 10] = decades.get(y // 10 * 10, 0) + c
     out["year"] = [FacetCount(str(y), c) for y, c in sorted(years.items())]
     out["decade"] = [FacetCount(f"{d}s", c) for d, c in sorted(decades.items())]
-    return out, (_count(res["_documents"]) if documents else None)
+    return out
+
+
+def sample_shift(rows: int) -> int:
+    """How the documents among ``rows`` matching rows are counted: 0, every one (up to
+    :data:`EXACT_DOCS_ROWS` rows); else ``s``, in the documents of a 1/2^s share of the key space
+    expected to hold at most :data:`SAMPLE_ROWS` of the rows (at most :data:`SAMPLE_LEVELS`)."""
+    if rows <= EXACT_DOCS_ROWS:
+        return 0
+    shift = 0
+    while rows >> shift > SAMPLE_ROWS and shift < SAMPLE_LEVELS:
+        shift += 1
+    return shift
+
+
+def _documents_spec(shift: int) -> dict[str, Any]:
+    """Distinct documents among every matching row (``shift`` 0), or among the rows whose document key
+    is below 2^(64-shift): a histogram of ``doc_key`` whose hard bounds drop every other row before
+    its counter (so that only the sampled rows are hashed), with the documents counted per bucket."""
+    if shift == 0:
+        return _DOCS
+    top = float(1 << (64 - shift))
+    hist = {"field": "doc_key", "interval": top, "hard_bounds": {"min": 0.0, "max": top}, "min_doc_count": 1}
+    return {"histogram": hist, "aggs": {"docs": _DOCS}}
+
+
+def _documents_count(res: dict[str, Any], shift: int) -> int:
+    if shift == 0:
+        return _count(res)
+    # the bounds are floats: a key within rounding of 2^(64-shift) can land in a second bucket; the
+    # buckets hold different documents, so their counts add up
+    return sum(_count(b["docs"]) for b in res["buckets"]) << shift
 
 
 def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, rows: int) -> tuple[int, bool]:
-    """``(documents, estimated)``: how many distinct documents the ``rows`` matching rows belong to.
+    """``(documents, estimated)``: how many distinct documents the ``rows`` matching rows belong to, in a
+    pass of its own (a search without facets; with facets, :func:`facets_and_documents` counts them).
 
     Up to :data:`EXACT_DOCS_ROWS` rows, every document is counted (HyperLogLog: exact for small sets,
     within a few per cent above). Beyond, the count is estimated from the documents whose key falls in
@@ -121,13 +169,8 @@ def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query
     sample is the indexed term ``sample:k`` (see :mod:`masthead.search.schema`), so that only the
     sampled rows are visited.
     """
-    if rows <= EXACT_DOCS_ROWS:
-        res = searcher.aggregate(q, {"docs": _DOCS})
-        return min(rows, _count(res["docs"])), False
-    shift = 0
-    while rows >> shift > SAMPLE_ROWS and shift < SAMPLE_LEVELS:
-        shift += 1
-    if shift == 0:  # EXACT_DOCS_ROWS below SAMPLE_ROWS: nothing to sample
+    shift = sample_shift(rows)
+    if shift == 0:
         res = searcher.aggregate(q, {"docs": _DOCS})
         return min(rows, _count(res["docs"])), False
     sampled = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.term_query(schema, "sample", shift))])

@@ -37,13 +37,15 @@ from masthead.model import Document
 from masthead.search import collect as _collect
 from masthead.search.collect import (
     count_documents,
+    empty_facets,
     exclude_documents,
     facets_and_documents,
     result_page,
+    sample_shift,
     top_rows,
 )
 from masthead.search.compile import VOCAB_FIELDS, Compiler, NameList, filter_queries
-from masthead.search.query import QueryError, parse_query
+from masthead.search.query import QueryError, Term, parse_query
 from masthead.search.results import SearchResults
 from masthead.search.schema import (
     ANALYZER,
@@ -330,19 +332,18 @@ class SearchIndex:
         browse = compiled.query is None or not compiled.text_terms
         try:
             q = full(compiled.query)
-            # Counting runs in worker threads (tantivy releases the GIL) while this one ranks the rows
-            # and makes the snippets: the latency is the longest of them, not their sum (see _Job).
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
-            # a phrase is costly to evaluate: its facet pass also counts the documents (every one, however
-            # many rows match: counting them costs little beside evaluating the phrase), so that the
-            # query runs twice (ranking, facets), not three times; for cheap queries with many rows the
-            # document count samples instead (see count_documents)
-            with_docs = facets and not browse and bool(compiled.highlighter.phrases)
 
-            def facet_pass(q: Query) -> _Job:
-                return self._job(facets_and_documents, searcher, q, unit=facet_unit, skip=skip, documents=with_docs)
+            def facet_pass(q: Query, documents: int | None) -> _Job:
+                return self._job(facets_and_documents, searcher, q, unit=facet_unit, skip=skip, documents=documents)
 
-            fut_facets = facet_pass(q) if facets else None
+            # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
+            # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum,
+            # and documents are counted apart, beside too. On a busy machine, after the ranking, in this
+            # thread: knowing how many rows match, the same pass also counts the documents (all of them, or
+            # a sample), so that the query is evaluated twice (ranking, facets), not three times.
+            early = facets and _cores_free()
+            fut = facet_pass(q, None) if early else None
             rows, groups = top_rows(searcher, q, sort, offset + limit)
             relaxed = False
             if rows == 0:
@@ -352,27 +353,32 @@ class SearchIndex:
                     rows2, groups2 = top_rows(searcher, q2, sort, offset + limit)
                     if rows2:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
-                        if fut_facets is not None:
-                            fut_facets.drop()
-                            fut_facets = facet_pass(q)
-            # every matching row is among the ranked ones (a small result set): its documents are known
-            # exactly without a counting pass
-            exact = rows <= _collect.EXACT_DOCS_ROWS
-            complete = exact and sum(len(g) for g in groups.values()) >= rows
-            counted = with_docs  # the facet pass counts them
-            need_count = rows and not browse and not complete and not counted
-            fut_docs = self._job(count_documents, searcher, self._schema, q, rows) if need_count else None
+                        if fut is not None:
+                            fut.drop()
+                            fut = facet_pass(q, None)
+            # the documents among the matching rows: known without counting when every matching row is
+            # among the ranked ones (a small result set) or when only title rows match (browsing);
+            # otherwise counted, or for many rows estimated from a sample (see sample_shift)
+            complete = rows <= _collect.EXACT_DOCS_ROWS and sum(len(g) for g in groups.values()) >= rows
+            shift = sample_shift(rows) if rows and not browse and not complete else None
+            # a sample counted in the facet pass reads every matching row's key; for a single word, whose
+            # rows are cheap to find, a pass of its own over the word's rows within the sample costs less
+            # (the same documents either way, so the same count)
+            apart = shift is not None and (not facets or early or (shift > 0 and _single_word(node)))
+            if facets and rows and fut is None:
+                fut = facet_pass(q, None if apart else shift)
+            fut_docs = self._job(count_documents, searcher, self._schema, q, rows) if apart else None
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
             )
-            facet_values, facet_docs = fut_facets.result() if fut_facets is not None else ({}, None)
+            facet_values: dict = empty_facets() if facets else {}
+            docs, estimated = (len(groups) if complete and not browse else rows), False
+            if fut is not None:
+                facet_values, counted = fut.result()
+                if counted is not None:
+                    docs, estimated = min(rows, counted), bool(shift)
             if fut_docs is not None:
                 docs, estimated = fut_docs.result()
-            elif rows and not browse:
-                docs = len(groups) if complete else min(rows, facet_docs or 0)
-                estimated = False
-            else:
-                docs, estimated = rows, False
         except ValueError as exc:  # tantivy refused a query built from analysed tokens: report, not crash
             if isinstance(exc, QueryError):
                 raise
@@ -482,6 +488,11 @@ class _Job:
         """Not needed after all: cancelled if not started, else waited for (its searcher stays in use)."""
         if self._fut is not None and not self._fut.cancel():
             self._fut.result()
+
+
+def _single_word(node: Any) -> bool:
+    """Whether a parsed query is one plain word (no field, phrase, prefix or operator)."""
+    return isinstance(node, Term) and node.field is None
 
 
 def _apply_replacements(text: str, reps: list[tuple[tuple[int, int], str]]) -> str:
