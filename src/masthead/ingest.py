@@ -41,6 +41,13 @@ class SourceFile:
 def display_path(path: str | os.PathLike[str]) -> str:
     """The path as stored in provenance: relative to the working directory when under it."""
     p = os.path.abspath(path)
+    if os.name == "posix" and not p.startswith("//"):  # os.path.relpath's answer, at a tenth of its cost
+        cwd = os.getcwd()
+        if p == cwd:
+            return "."
+        prefix = cwd if cwd.endswith("/") else cwd + "/"
+        rel = p[len(prefix) :] if p.startswith(prefix) else ".."
+        return p if rel.startswith("..") else rel
     try:
         rel = os.path.relpath(p)
     except ValueError:  # another drive on Windows
@@ -67,9 +74,9 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             raise ReadError("no such file or folder", path=str(raw))
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None) -> SourceFile:
-    """Read and decode one file. Raises :class:`ReadError` for a missing, empty, oversized, binary or
-    undecodable file, with a message that says how to fix it."""
+def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
+    """The file's display path (:func:`display_path`) and its bytes. Raises :class:`ReadError` for a
+    missing, unreadable or oversized file."""
     shown = display_path(path)
     try:
         size = os.path.getsize(path)
@@ -83,6 +90,12 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fm
             data = fh.read()
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}", path=shown) from None
+    return shown, data
+
+
+def from_bytes(shown: str, data: bytes, *, fmt: str | None = None, sha256: str | None = None) -> SourceFile:
+    """Decode bytes already read from file ``shown`` (``sha256``: their digest, when already known).
+    Raises :class:`ReadError` for an empty, binary or undecodable file."""
     if not data.strip():
         raise ReadError("empty file: no text to read", path=shown)
     nul = data.find(b"\x00", 0, _SNIFF)
@@ -100,9 +113,16 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fm
         data=data,
         text=text,
         encoding=encoding,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         format=fmt,
     )
+
+
+def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, fmt: str | None = None) -> SourceFile:
+    """Read and decode one file. Raises :class:`ReadError` for a missing, empty, oversized, binary or
+    undecodable file, with a message that says how to fix it."""
+    shown, data = read_bytes(path, max_bytes=max_bytes)
+    return from_bytes(shown, data, fmt=fmt)
 
 
 def decode(data: bytes, *, path: str = "", html: bool = False) -> tuple[str, str]:

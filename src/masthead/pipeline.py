@@ -11,8 +11,9 @@ transaction so a crash leaves no half-written document.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from masthead.store import Store
 
 if TYPE_CHECKING:
     from masthead.proofread.findings import Finding
+    from masthead.store.sources import IngestState
 
 Proofreader = Callable[[Document, frozenset[str]], "list[Finding]"]
 """What :func:`ingest_paths` calls on each new or changed document: the document and the keys of the
@@ -95,16 +97,28 @@ def parse_many(
         yield from pool.map(_parse_one, items, chunksize=16)
 
 
-def resolve_id(store: Store, doc: Document) -> Document:
+def resolve_id(store: Store, doc: Document, state: IngestState | None | bool = False) -> Document:
     """Give a document its stable id: the id already stored for its source file when there is one
     (so an edited title does not fork the document), else its own id, suffixed ``-2``, ``-3`` ... when
-    another source file already holds that id."""
+    another source file already holds that id. ``state``: the store's
+    :meth:`~masthead.store.sqlite.SQLiteStore.ingest_state` of the source path, when already asked."""
     src = doc.provenance.path
-    known = store.id_for_source(src) if src else None
+    if state is False:
+        known = store.id_for_source(src) if src else None
+    else:
+        known = state.id if state else None  # type: ignore[union-attr]
     if known:
         return doc if known == doc.id else doc.replace(id=known)
+    source_of = getattr(store, "source_of", None)
+
+    def holder(doc_id: str) -> str | None:  # the source path of the document holding doc_id
+        if source_of is not None:
+            return source_of(doc_id)  # type: ignore[no-any-return]
+        other = store.get(doc_id)
+        return None if other is None else other.provenance.path
+
     base, n, candidate = doc.id, 1, doc.id
-    while (other := store.get(candidate)) is not None and other.provenance.path != src:
+    while (other := holder(candidate)) is not None and other != src:
         n += 1
         candidate = f"{base}-{n}"
     return doc if candidate == doc.id else doc.replace(id=candidate)
@@ -120,6 +134,7 @@ def ingest_paths(
     on_file: Callable[[FileOutcome], None] | None = None,
     proofreader: Proofreader | None = None,
     linker: Callable[[Document], list[Any]] | None = None,
+    reparse: bool = False,
 ) -> IngestReport:
     """Run every file under ``paths`` through ingest -> structure -> store and report each outcome.
 
@@ -132,7 +147,11 @@ def ingest_paths(
     did change, the new text is stored with a warning naming the revisions to compare.
 
     With a ``linker`` (``masthead.glossary.archive.make_linker(store)``) each new or changed document's
-    glossary mentions are found and stored too; a linker failure is a warning as well."""
+    glossary mentions are found and stored too; a linker failure is a warning as well.
+
+    A file whose bytes (SHA-256) are those the stored document came from is reported unchanged without
+    being parsed, so a re-ingest of an unchanged archive costs a read and a hash per file; ``reparse``
+    parses every file all the same (after a reader has improved, say: a new text becomes a revision)."""
     report = IngestReport()
 
     def record(outcome: FileOutcome) -> None:
@@ -157,6 +176,7 @@ def ingest_paths(
             record=record,
             proofreader=proofreader,
             linker=linker,
+            reparse=reparse,
         )
     return report
 
@@ -171,17 +191,34 @@ def _store_all(
     record: Callable[[FileOutcome], None],
     proofreader: Proofreader | None = None,
     linker: Callable[[Document], list[Any]] | None = None,
+    reparse: bool = False,
 ) -> None:
     # A document with no byline gets the writer its archive folder names (archive/padmore/... ->
     # George Padmore), learnt from the bylines and index pages of the run and the writers stored.
     by_folder = PathWriters(w.name for w in store.writers())
+    # Unchanged files under an archive folder, not parsed: read (and learnt from) only when a document
+    # of the same folder needs its writer, so that the folder's votes are what a full parse gives.
+    unread: dict[str, list[str]] = defaultdict(list)
+
+    def learn_folder(doc: Document) -> None:
+        folder = None if doc.writers else archive_folder(doc.provenance.path)
+        for path in unread.pop(folder, []) if folder else []:
+            if (parsed := _parse_one((path, max_bytes))[1]) is not None:
+                by_folder.learn(parsed.document)
+
     waiting: list[Parsed] = []
-    for path, parsed, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
+    for path, parsed, error, state in _read_all(store, files, max_bytes=max_bytes, jobs=jobs, reparse=reparse):
+        if state is not None:  # same bytes as the stored document's source: unchanged, not parsed
+            if folder := archive_folder(path):
+                unread[folder].append(path)
+            record(FileOutcome(path=path, status="unchanged", id=state.id, revision=state.revision))
+            continue
         if parsed is None:
-            record(FileOutcome(path=ingest.display_path(path), status="failed", error=error))
+            record(FileOutcome(path=path, status="failed", error=error))
             continue
         by_folder.learn(parsed.document)
         doc = parsed.document
+        learn_folder(doc)
         if (
             not doc.writers
             and archive_folder(doc.provenance.path)
@@ -191,7 +228,69 @@ def _store_all(
             continue
         record(_save(store, parsed, by_folder, author, proofreader, linker))
     for parsed in waiting:
+        learn_folder(parsed.document)
         record(_save(store, parsed, by_folder, author, proofreader, linker))
+
+
+Read = tuple[str, "Parsed | None", "str | None", "IngestState | None"]
+"""One file read: (display path, parsed document or None, error or None, the store's state of the
+path when the file is unchanged and was not parsed, else None)."""
+
+
+def _unchanged(state_of: Callable[[str], IngestState | None] | None, shown: str, data: bytes) -> IngestState | None:
+    """The store's state of ``shown`` when the stored document came from these very bytes (so parsing
+    them again can only give it back), else None. A byline-less document under an archive folder is
+    parsed again all the same: a writer learnt since may now name it."""
+    state = state_of(shown) if state_of is not None else None
+    if state is None or state.source_sha256 != hashlib.sha256(data).hexdigest():
+        return None
+    if not state.has_writers and archive_folder(shown):
+        return None
+    return state
+
+
+def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, reparse: bool) -> Iterator[Read]:
+    """Read every file in order: one whose bytes the store already holds is reported unchanged without
+    being parsed (unless ``reparse``); the others are parsed, in ``jobs`` processes when more than one."""
+    state_of = None if reparse else getattr(store, "ingest_state", None)
+    if jobs <= 1:
+        for p in files:
+            try:
+                shown, data = ingest.read_bytes(p, max_bytes=max_bytes)
+            except ReadError as exc:
+                yield ingest.display_path(p), None, str(exc), None
+                continue
+            state = _unchanged(state_of, shown, data)
+            if state is not None:
+                yield shown, None, None, state
+                continue
+            try:
+                yield shown, ingest.structure(ingest.from_bytes(shown, data)), None, None
+            except ReadError as exc:
+                yield shown, None, str(exc), None
+            except Exception as exc:  # a reader bug must not stop the batch; report it as this file's failure
+                yield shown, None, f"{shown}: internal error in reader: {type(exc).__name__}: {exc}", None
+        return
+    if state_of is None:
+        for path, doc, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
+            yield ingest.display_path(path), doc, error, None
+        return
+    states: list[tuple[str, IngestState | None]] = []  # the unchanged files are found here, in order
+    for p in files:
+        try:
+            shown, data = ingest.read_bytes(p, max_bytes=max_bytes)
+        except ReadError:
+            states.append((str(p), None))  # a worker reports the error
+            continue
+        state = _unchanged(state_of, shown, data)
+        states.append((shown, state) if state is not None else (str(p), None))
+    parsed = parse_many([Path(p) for p, st in states if st is None], max_bytes=max_bytes, jobs=jobs)
+    for p, st in states:
+        if st is not None:
+            yield p, None, None, st
+        else:
+            path, doc, error = next(parsed)
+            yield ingest.display_path(path), doc, error, None
 
 
 def _save(
@@ -202,8 +301,15 @@ def _save(
     proofreader: Proofreader | None,
     linker: Callable[[Document], list[Any]] | None,
 ) -> FileOutcome:
-    doc = resolve_id(store, by_folder.fill(parsed.document))
-    edited = _edited(store, doc, author)
+    doc = by_folder.fill(parsed.document)
+    state_of = getattr(store, "ingest_state", None)
+    if state_of is not None and doc.provenance.path:  # one query answers both questions below
+        state = state_of(doc.provenance.path)
+        doc = resolve_id(store, doc, state)
+        edited = (state.revision, state.source_sha256) if state is not None and state.author != author else None
+    else:
+        doc = resolve_id(store, doc)
+        edited = _edited(store, doc, author)
     if edited is not None and edited[1] == doc.provenance.sha256 != "":
         # the same source file, and editors have corrected its text since: their revision stays
         return FileOutcome(doc.provenance.path, "unchanged", doc.id, edited[0], warnings=parsed.warnings)

@@ -24,6 +24,9 @@ Version history:
 7. (``_V7_GLOSSARY_EDITS``) ``glossary_edits``: who accepted, merged, rejected or edited an entry.
 8. (``_V8_UNDONE``) ``decisions.undone_by``: the revert revision that undid an accepted correction (its
    finding may be flagged again; a rejection is never undone).
+9. (``_V9_SOURCE_SHA``) ``documents.source_sha256``: the SHA-256 of the source file the current
+   revision's text came from (its ``provenance.sha256``), so that a re-ingest recognises an unchanged
+   file from its bytes without parsing it. Existing documents get theirs from their current revision.
 """
 
 from __future__ import annotations
@@ -248,6 +251,13 @@ _V8_UNDONE = [
     "ALTER TABLE decisions ADD COLUMN undone_by INTEGER",
 ]
 
+_V9_SOURCE_SHA = [
+    "ALTER TABLE documents ADD COLUMN source_sha256 TEXT NOT NULL DEFAULT ''",
+    """UPDATE documents SET source_sha256 = COALESCE((
+        SELECT json_extract(r.json, '$.provenance.sha256') FROM revisions r
+        WHERE r.document_id = documents.id AND r.number = documents.current_revision), '')""",
+]
+
 MIGRATIONS: list[list[str]] = [
     _V1,
     _V2,
@@ -257,6 +267,7 @@ MIGRATIONS: list[list[str]] = [
     _V6_CATALOGUE,
     _V7_GLOSSARY_EDITS,
     _V8_UNDONE,
+    _V9_SOURCE_SHA,
 ]
 """Migration steps in order; ``MIGRATIONS[n - 1]`` brings a database to version ``n``."""
 

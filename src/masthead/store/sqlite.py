@@ -48,6 +48,7 @@ from masthead.store.glossary_edits import GlossaryEditsMixin
 from masthead.store.migrations import migrate, user_version
 from masthead.store.publishing import PublishingMixin
 from masthead.store.review import ReviewMixin
+from masthead.store.sources import SourcesMixin
 
 __all__ = ["SQLiteStore"]
 
@@ -70,19 +71,18 @@ _FIND_ISSUE = """SELECT id, label FROM issues WHERE periodical_slug = ?
 _CURRENT = """SELECT d.current_revision, r.sha256, d.periodical_slug, d.issue_id
     FROM documents d JOIN revisions r ON r.document_id = d.id AND r.number = d.current_revision
     WHERE d.id = ?"""
-_INSERT_DOC = """INSERT INTO documents (id, source_path, title, subtitle, date, periodical_slug, issue_id,
-    page_start, page_end, writers, current_revision, words, created, updated)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
-_UPDATE_DOC = """UPDATE documents SET source_path = ?, title = ?, subtitle = ?, date = ?, periodical_slug = ?,
-    issue_id = ?, page_start = ?, page_end = ?, writers = ?, current_revision = ?, words = ?, updated = ?
-    WHERE id = ?"""
+_INSERT_DOC = """INSERT INTO documents (id, source_path, source_sha256, title, subtitle, date, periodical_slug,
+    issue_id, page_start, page_end, writers, current_revision, words, created, updated)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_UPDATE_DOC = """UPDATE documents SET source_path = ?, source_sha256 = ?, title = ?, subtitle = ?, date = ?,
+    periodical_slug = ?, issue_id = ?, page_start = ?, page_end = ?, writers = ?, current_revision = ?,
+    words = ?, updated = ? WHERE id = ?"""
 _INSERT_REVISION = """INSERT INTO revisions (document_id, number, sha256, json, created, author, message)
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_ISSUE = """INSERT INTO issues (periodical_slug, volume, number, date, season, label)
     VALUES (?, ?, ?, ?, ?, ?)"""
 _NEXT_REVISION = "SELECT MAX(number) + 1 FROM revisions WHERE document_id = ?"
 _WRITER_SLUGS = "SELECT writer_slug FROM document_writers WHERE document_id = ?"
-_BY_SOURCE = "SELECT id FROM documents WHERE source_path = ? ORDER BY updated DESC, rowid DESC LIMIT 1"
 _REVISIONS = """SELECT number, sha256, created, author, message FROM revisions
     WHERE document_id = ? ORDER BY number"""
 _PRUNE_ISSUE = "DELETE FROM issues WHERE id = ? AND NOT EXISTS (SELECT 1 FROM documents WHERE issue_id = ?)"
@@ -102,6 +102,7 @@ class SQLiteStore(
     GlossaryEditsMixin,
     CatalogueEditMixin,
     PublishingMixin,
+    SourcesMixin,
 ):
     """A :class:`~masthead.store.Store` in one SQLite file (or ``":memory:"``).
 
@@ -295,13 +296,14 @@ class SQLiteStore(
         src = doc.source
         names = json.dumps([name for _, name in writers], ensure_ascii=False)
         revision = 1 if row is None else int(conn.execute(_NEXT_REVISION, (doc.id,)).fetchone()[0])
-        values = (doc.provenance.path, doc.title, doc.subtitle, iso_date(src.date), periodical_slug, issue_id)
+        values = (doc.provenance.path, doc.provenance.sha256, doc.title, doc.subtitle, iso_date(src.date))
+        values += (periodical_slug, issue_id)
         values += (src.page_start, src.page_end, names, revision, words)
         if row is None:
             conn.execute(_INSERT_DOC, (doc.id, *values, now, now))
         else:
             conn.execute(_UPDATE_DOC, (*values, now, doc.id))
-        self._link_writers(conn, doc.id, writers)
+        self._link_writers(conn, doc.id, writers, new=row is None)
         self._insert_revision(conn, doc.id, revision, digest, text, now, author, message)
         record_change(conn, doc.id, "upsert", revision, now)
         if row is not None:
@@ -323,12 +325,16 @@ class SQLiteStore(
         cur = conn.execute(_INSERT_ISSUE, (*key, label))
         return int(cur.lastrowid or 0)
 
-    def _link_writers(self, conn: sqlite3.Connection, doc_id: str, writers: Sequence[tuple[str, str]]) -> None:
-        conn.execute("DELETE FROM document_writers WHERE document_id = ?", (doc_id,))
-        conn.executemany(
-            "INSERT INTO document_writers (document_id, writer_slug, position) VALUES (?, ?, ?)",
-            [(doc_id, slug, pos) for pos, (slug, _) in enumerate(writers)],
-        )
+    def _link_writers(
+        self, conn: sqlite3.Connection, doc_id: str, writers: Sequence[tuple[str, str]], *, new: bool = False
+    ) -> None:
+        if not new:  # a new document has no links yet
+            conn.execute("DELETE FROM document_writers WHERE document_id = ?", (doc_id,))
+        if writers:
+            conn.executemany(
+                "INSERT INTO document_writers (document_id, writer_slug, position) VALUES (?, ?, ?)",
+                [(doc_id, slug, pos) for pos, (slug, _) in enumerate(writers)],
+            )
 
     def _insert_revision(
         self,
@@ -391,14 +397,6 @@ class SQLiteStore(
             return Document.from_json(row[0])
         except ModelError as exc:
             raise StoreError(f"{self.path}: stored document {doc_id!r} is damaged ({exc})") from exc
-
-    def id_for_source(self, path: str) -> str | None:
-        """The id of the document last saved from provenance path ``path``, if any."""
-        if not path:
-            return None
-        with self._reading() as conn:
-            row = conn.execute(_BY_SOURCE, (path,)).fetchone()
-        return row[0] if row else None
 
     def revisions(self, doc_id: str) -> list[Revision]:
         """Every revision of a document, oldest first (empty for an unknown id)."""
