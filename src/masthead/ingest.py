@@ -96,7 +96,7 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
 def from_bytes(shown: str, data: bytes, *, fmt: str | None = None, sha256: str | None = None) -> SourceFile:
     """Decode bytes already read from file ``shown`` (``sha256``: their digest, when already known).
     Raises :class:`ReadError` for an empty, binary or undecodable file."""
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the bytes)
         raise ReadError("empty file: no text to read", path=shown)
     nul = data.find(b"\x00", 0, _SNIFF)
     if nul >= 0 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -225,15 +225,9 @@ class Document:
     def iter_blocks(self) -> list[Block]:
         """Every block, depth first (list items and quoted blocks included), notes' blocks last."""
         out: list[Block] = []
-
-        def walk(bs: tuple[Block, ...]) -> None:
-            for b in bs:
-                out.append(b)
-                walk(b.children)
-
-        walk(self.blocks)
+        _walk(self.blocks, out)
         for n in self.notes:
-            walk(n.blocks)
+            _walk(n.blocks, out)
         return out
 
     def plain_text(self) -> str:
@@ -245,7 +239,33 @@ class Document:
 
     def word_count(self) -> int:
         """Words (runs of non-space characters) in the body and the notes."""
-        return len(" ".join([b.text for b in self.iter_blocks() if b.text]).split())
+        return count_words(" ".join([b.text for b in self.iter_blocks() if b.text]))
+
+
+# str.split()'s separators: every character for which str.isspace() holds (tests check the list).
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+_OTHER_SPACE = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+# Every ASCII space byte -> b" ", every other byte (UTF-8 sequences included) -> b"x".
+_SPACE_OR_X = bytes(32 if chr(i) in _ASCII_SPACE else 120 for i in range(256))
+
+
+def count_words(text: str) -> int:
+    """``len(text.split())``, without making a string per word: the text's UTF-8 bytes mapped to
+    ``b" "`` (space) and ``b"x"`` (anything else), counting where a word starts. Text holding a space
+    outside ASCII (a no-break space, say) is split as it is."""
+    if not text.isascii() and any(c in text for c in _OTHER_SPACE):  # str.find per character: fast
+        return len(text.split())
+    marks = text.encode("utf-8", "surrogatepass").translate(_SPACE_OR_X)
+    return marks.count(b" x") + marks.startswith(b"x")
+
+
+def _walk(blocks: tuple[Block, ...], out: list[Block]) -> None:
+    """Append ``blocks`` and their children, depth first, to ``out`` (a module function: a nested one
+    that calls itself is a reference cycle, left for the garbage collector on every call)."""
+    for b in blocks:
+        out.append(b)
+        if b.children:
+            _walk(b.children, out)
 
 
 def _mark_dict(m: Mark) -> dict[str, Any]:

@@ -25,10 +25,10 @@ from masthead.catalogue.writers import PathWriters, archive_folder
 from masthead.model import Document
 from masthead.readers import Diagnostic, Parsed, ReadError
 from masthead.store import Store
+from masthead.store.sources import IngestState
 
 if TYPE_CHECKING:
     from masthead.proofread.findings import Finding
-    from masthead.store.sources import IngestState
 
 Proofreader = Callable[[Document, frozenset[str]], "list[Finding]"]
 """What :func:`ingest_paths` calls on each new or changed document: the document and the keys of the
@@ -207,49 +207,62 @@ def _store_all(
                 by_folder.learn(parsed.document)
 
     waiting: list[Parsed] = []
-    for path, parsed, error, state in _read_all(store, files, max_bytes=max_bytes, jobs=jobs, reparse=reparse):
-        if state is not None:  # same bytes as the stored document's source: unchanged, not parsed
-            if folder := archive_folder(path):
-                unread[folder].append(path)
-            record(FileOutcome(path=path, status="unchanged", id=state.id, revision=state.revision))
+    saved: set[str] = set()  # paths saved in this run: the state read with such a file may be stale
+    for f in _read_all(store, files, max_bytes=max_bytes, jobs=jobs, reparse=reparse):
+        if f.unchanged:  # same bytes as the stored document's source: not parsed
+            assert isinstance(f.state, IngestState)
+            if folder := archive_folder(f.path):
+                unread[folder].append(f.path)
+            record(FileOutcome(path=f.path, status="unchanged", id=f.state.id, revision=f.state.revision))
             continue
-        if parsed is None:
-            record(FileOutcome(path=path, status="failed", error=error))
+        if f.parsed is None:
+            record(FileOutcome(path=f.path, status="failed", error=f.error))
             continue
-        by_folder.learn(parsed.document)
-        doc = parsed.document
+        by_folder.learn(f.parsed.document)
+        doc = f.parsed.document
         learn_folder(doc)
         if (
             not doc.writers
             and archive_folder(doc.provenance.path)
             and by_folder.writer_for(doc.provenance.path) is None
         ):
-            waiting.append(parsed)  # its folder's writer may be read later in the run
+            waiting.append(f.parsed)  # its folder's writer may be read later in the run
             continue
-        record(_save(store, parsed, by_folder, author, proofreader, linker))
+        state = False if f.path in saved else f.state
+        saved.add(f.path)
+        record(_save(store, f.parsed, by_folder, author, proofreader, linker, state))
     for parsed in waiting:
         learn_folder(parsed.document)
         record(_save(store, parsed, by_folder, author, proofreader, linker))
 
 
-Read = tuple[str, "Parsed | None", "str | None", "IngestState | None"]
-"""One file read: (display path, parsed document or None, error or None, the store's state of the
-path when the file is unchanged and was not parsed, else None)."""
+@dataclass(slots=True)
+class _File:
+    """One file read: its display path, and its document or the error that stopped it; ``state``: the
+    store's :meth:`~masthead.store.sqlite.SQLiteStore.ingest_state` of the path as the file was read
+    (False: not asked); ``unchanged``: the stored document came from these very bytes (not parsed)."""
+
+    path: str
+    parsed: Parsed | None = None
+    error: str | None = None
+    state: IngestState | None | bool = False
+    unchanged: bool = False
 
 
-def _unchanged(state_of: Callable[[str], IngestState | None] | None, shown: str, data: bytes) -> IngestState | None:
-    """The store's state of ``shown`` when the stored document came from these very bytes (so parsing
-    them again can only give it back), else None. A byline-less document under an archive folder is
-    parsed again all the same: a writer learnt since may now name it."""
-    state = state_of(shown) if state_of is not None else None
-    if state is None or state.source_sha256 != hashlib.sha256(data).hexdigest():
-        return None
-    if not state.has_writers and archive_folder(shown):
-        return None
-    return state
+def _lookup(state_of: Callable[[str], IngestState | None] | None, shown: str, data: bytes) -> _File:
+    """The store's state of ``shown``, and whether the stored document came from these very bytes (so
+    parsing them again can only give it back). A byline-less document under an archive folder counts
+    as changed all the same: a writer learnt since may now name it."""
+    if state_of is None:
+        return _File(shown)
+    state = state_of(shown)
+    same = state is not None and state.source_sha256 == hashlib.sha256(data).hexdigest()
+    if same and not state.has_writers and archive_folder(shown):  # type: ignore[union-attr]
+        same = False
+    return _File(shown, state=state, unchanged=same)
 
 
-def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, reparse: bool) -> Iterator[Read]:
+def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, reparse: bool) -> Iterator[_File]:
     """Read every file in order: one whose bytes the store already holds is reported unchanged without
     being parsed (unless ``reparse``); the others are parsed, in ``jobs`` processes when more than one."""
     state_of = None if reparse else getattr(store, "ingest_state", None)
@@ -258,39 +271,38 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
             try:
                 shown, data = ingest.read_bytes(p, max_bytes=max_bytes)
             except ReadError as exc:
-                yield ingest.display_path(p), None, str(exc), None
+                yield _File(ingest.display_path(p), error=str(exc))
                 continue
-            state = _unchanged(state_of, shown, data)
-            if state is not None:
-                yield shown, None, None, state
-                continue
-            try:
-                yield shown, ingest.structure(ingest.from_bytes(shown, data)), None, None
-            except ReadError as exc:
-                yield shown, None, str(exc), None
-            except Exception as exc:  # a reader bug must not stop the batch; report it as this file's failure
-                yield shown, None, f"{shown}: internal error in reader: {type(exc).__name__}: {exc}", None
+            f = _lookup(state_of, shown, data)
+            if not f.unchanged:
+                try:
+                    f.parsed = ingest.structure(ingest.from_bytes(shown, data))
+                except ReadError as exc:
+                    f.error = str(exc)
+                except Exception as exc:  # a reader bug must not stop the batch; report it as this file's failure
+                    f.error = f"{shown}: internal error in reader: {type(exc).__name__}: {exc}"
+            yield f
         return
     if state_of is None:
         for path, doc, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
-            yield ingest.display_path(path), doc, error, None
+            yield _File(ingest.display_path(path), doc, error)
         return
-    states: list[tuple[str, IngestState | None]] = []  # the unchanged files are found here, in order
+    read: list[tuple[str, _File | None]] = []  # the unchanged files are found here, in order
     for p in files:
         try:
             shown, data = ingest.read_bytes(p, max_bytes=max_bytes)
         except ReadError:
-            states.append((str(p), None))  # a worker reports the error
+            read.append((str(p), None))  # a worker reports the error
             continue
-        state = _unchanged(state_of, shown, data)
-        states.append((shown, state) if state is not None else (str(p), None))
-    parsed = parse_many([Path(p) for p, st in states if st is None], max_bytes=max_bytes, jobs=jobs)
-    for p, st in states:
-        if st is not None:
-            yield p, None, None, st
-        else:
+        f = _lookup(state_of, shown, data)
+        read.append((str(p), f))
+    parsed = parse_many([Path(p) for p, f in read if f is None or not f.unchanged], max_bytes=max_bytes, jobs=jobs)
+    for _, f in read:
+        if f is None or not f.unchanged:
             path, doc, error = next(parsed)
-            yield ingest.display_path(path), doc, error, None
+            f = f or _File(ingest.display_path(path))
+            f.parsed, f.error = doc, error
+        yield f
 
 
 def _save(
@@ -300,11 +312,15 @@ def _save(
     author: str,
     proofreader: Proofreader | None,
     linker: Callable[[Document], list[Any]] | None,
+    state: IngestState | None | bool = False,
 ) -> FileOutcome:
+    """Save one parsed document; ``state``: the store's state of its source path when already read."""
     doc = by_folder.fill(parsed.document)
     state_of = getattr(store, "ingest_state", None)
     if state_of is not None and doc.provenance.path:  # one query answers both questions below
-        state = state_of(doc.provenance.path)
+        if state is False:
+            state = state_of(doc.provenance.path)
+        assert not isinstance(state, bool)
         doc = resolve_id(store, doc, state)
         edited = (state.revision, state.source_sha256) if state is not None and state.author != author else None
     else:

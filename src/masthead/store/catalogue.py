@@ -34,11 +34,15 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _ISO = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 
+# json.dumps(..., check_circular=False, separators=(",", ":")), without building an encoder per call.
+# ASCII escapes: json's C encoder is about twice as fast with them, and SQLite stores the text as is.
+_ENCODE = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
+
+
 def canonical_json(doc: Document) -> str:
     """The document's JSON without spaces: what revisions store and hash. ``Document.to_dict`` builds
     its keys in a fixed order, so the text is the same for equal documents."""
-    # ASCII escapes: json's C encoder is about twice as fast with them, and SQLite stores the text as is.
-    return json.dumps(doc.to_dict(), check_circular=False, separators=(",", ":"))
+    return _ENCODE(doc.to_dict())
 
 
 def prepare(doc: Document) -> tuple[str, str, int]:
@@ -87,7 +91,7 @@ def _no(number: int | None) -> str:
 
 def now_utc() -> str:
     """The current UTC time as ISO 8601 with microseconds: ``2024-05-01T12:00:00.000000Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).isoformat(timespec="microseconds")[:-6] + "Z"  # strftime is 10x slower
 
 
 def iso_date(date: str | None) -> str | None:
