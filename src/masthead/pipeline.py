@@ -249,14 +249,14 @@ class _File:
     unchanged: bool = False
 
 
-def _lookup(state_of: Callable[[str], IngestState | None] | None, shown: str, data: bytes) -> _File:
+def _lookup(state_of: Callable[[str], IngestState | None] | None, shown: str, sha256: str) -> _File:
     """The store's state of ``shown``, and whether the stored document came from these very bytes (so
     parsing them again can only give it back). A byline-less document under an archive folder counts
     as changed all the same: a writer learnt since may now name it."""
     if state_of is None:
         return _File(shown)
     state = state_of(shown)
-    same = state is not None and state.source_sha256 == hashlib.sha256(data).hexdigest()
+    same = state is not None and state.source_sha256 == sha256
     if same and not state.has_writers and archive_folder(shown):  # type: ignore[union-attr]
         same = False
     return _File(shown, state=state, unchanged=same)
@@ -273,10 +273,11 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
             except ReadError as exc:
                 yield _File(ingest.display_path(p), error=str(exc))
                 continue
-            f = _lookup(state_of, shown, data)
+            sha = hashlib.sha256(data).hexdigest()
+            f = _lookup(state_of, shown, sha)
             if not f.unchanged:
                 try:
-                    f.parsed = ingest.structure(ingest.from_bytes(shown, data))
+                    f.parsed = ingest.structure(ingest.from_bytes(shown, data, sha256=sha))
                 except ReadError as exc:
                     f.error = str(exc)
                 except Exception as exc:  # a reader bug must not stop the batch; report it as this file's failure
@@ -294,7 +295,7 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
         except ReadError:
             read.append((str(p), None))  # a worker reports the error
             continue
-        f = _lookup(state_of, shown, data)
+        f = _lookup(state_of, shown, hashlib.sha256(data).hexdigest())
         read.append((str(p), f))
     parsed = parse_many([Path(p) for p, f in read if f is None or not f.unchanged], max_bytes=max_bytes, jobs=jobs)
     for _, f in read:
