@@ -249,13 +249,10 @@ class _File:
     unchanged: bool = False
 
 
-def _lookup(state_of: Callable[[str], IngestState | None] | None, shown: str, sha256: str) -> _File:
-    """The store's state of ``shown``, and whether the stored document came from these very bytes (so
-    parsing them again can only give it back). A byline-less document under an archive folder counts
-    as changed all the same: a writer learnt since may now name it."""
-    if state_of is None:
-        return _File(shown)
-    state = state_of(shown)
+def _judge(shown: str, state: IngestState | None, sha256: str) -> _File:
+    """File ``shown`` with its stored ``state``: unchanged when the stored document came from these very
+    bytes (so parsing them again can only give it back). A byline-less document under an archive folder
+    counts as changed all the same: a writer learnt since may now name it."""
     same = state is not None and state.source_sha256 == sha256
     if same and not state.has_writers and archive_folder(shown):  # type: ignore[union-attr]
         same = False
@@ -274,7 +271,7 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
                 yield _File(ingest.display_path(p), error=str(exc))
                 continue
             sha = hashlib.sha256(data).hexdigest()
-            f = _lookup(state_of, shown, sha)
+            f = _judge(shown, state_of(shown), sha) if state_of is not None else _File(shown)
             if not f.unchanged:
                 try:
                     f.parsed = ingest.structure(ingest.from_bytes(shown, data, sha256=sha))
@@ -290,13 +287,17 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
         return
     read: list[tuple[str, _File | None]] = []  # the unchanged files are found here, in order
     for p in files:
+        shown = ingest.display_path(p)
+        state = state_of(shown)
+        if state is None:  # nothing stored from this path: new, read by a worker only
+            read.append((str(p), _File(shown, state=None)))
+            continue
         try:
-            shown, data = ingest.read_bytes(p, max_bytes=max_bytes)
+            data = ingest.read_bytes(p, max_bytes=max_bytes)[1]
         except ReadError:
             read.append((str(p), None))  # a worker reports the error
             continue
-        f = _lookup(state_of, shown, hashlib.sha256(data).hexdigest())
-        read.append((str(p), f))
+        read.append((str(p), _judge(shown, state, hashlib.sha256(data).hexdigest())))
     parsed = parse_many([Path(p) for p, f in read if f is None or not f.unchanged], max_bytes=max_bytes, jobs=jobs)
     for _, f in read:
         if f is None or not f.unchanged:
