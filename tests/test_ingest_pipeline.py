@@ -1,5 +1,5 @@
 """The batch ingest: unchanged files recognised from their bytes, per-document atomicity in a batch,
-the change feed, and the helpers the fast path rests on (word count, display paths, schema 8)."""
+the change feed, and the helpers the fast path rests on (word count, display paths, schema 9)."""
 
 from __future__ import annotations
 
@@ -219,7 +219,7 @@ def test_other_connections_see_the_whole_batch_after_it(store, corpus, tmp_path)
     other.close()
 
 
-# -- schema 8: the source file's SHA-256 on the document row ---------------------------------------------
+# -- schema 9: the source file's SHA-256 on the document row ---------------------------------------------
 def test_source_sha256_is_the_current_revisions_provenance(store, corpus) -> None:
     report = pipeline.ingest_paths(store, [corpus])
     for o in report.outcomes:
@@ -227,12 +227,12 @@ def test_source_sha256_is_the_current_revisions_provenance(store, corpus) -> Non
         assert store.ingest_state(o.path).source_sha256 == sha == store.get(o.id).provenance.sha256
 
 
-def test_version_7_archive_gets_source_sha256_from_its_revisions(tmp_path, corpus) -> None:
+def test_version_8_archive_gets_source_sha256_from_its_revisions(tmp_path, corpus) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    mig.migrate(conn, target=7)
+    mig.migrate(conn, target=8)
     assert "source_sha256" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
-    with SQLiteStore(str(tmp_path / "new.db")) as s:  # documents as version 7 holds them
+    with SQLiteStore(str(tmp_path / "new.db")) as s:  # documents as version 8 holds them
         pipeline.ingest_paths(s, [corpus])
         rows = s._conn.execute(
             "SELECT id, source_path, title, current_revision, words, created, updated FROM documents"
@@ -246,7 +246,7 @@ def test_version_7_archive_gets_source_sha256_from_its_revisions(tmp_path, corpu
     conn.executemany("INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)", revisions)
     conn.close()
     with SQLiteStore(str(path)) as s:
-        assert s.schema_version == mig.LATEST == 8
+        assert s.schema_version == mig.LATEST == 9
         for doc_id, source_path, *_ in rows:
             assert s.ingest_state(source_path).source_sha256 == s.get(doc_id).provenance.sha256 != ""
 
