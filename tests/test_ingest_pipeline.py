@@ -115,6 +115,23 @@ def test_reparse_parses_unchanged_files(store, corpus, monkeypatch) -> None:
     assert len(calls) == 4
 
 
+def test_the_cli_reparses_on_request(tmp_path, corpus, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from masthead.cli import app
+
+    db = str(tmp_path / "cli.db")
+    args = ["ingest", str(corpus), "-a", db, "-q", "--no-index", "--no-proofread", "--no-link"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    calls: list[str] = []
+    structure = ingest.structure
+    monkeypatch.setattr(ingest, "structure", lambda src: calls.append(src.path) or structure(src))
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0 and "4 unchanged" in r.stderr and calls == []
+    r = CliRunner().invoke(app, [*args, "--reparse"])
+    assert r.exit_code == 0 and "4 unchanged" in r.stderr and len(calls) == 4
+
+
 def test_a_file_stored_under_another_id_is_still_recognised(store, corpus, monkeypatch) -> None:
     """The state is looked up by source path, so a title edit (a new default id) does not matter."""
     first = pipeline.ingest_paths(store, [corpus])

@@ -144,11 +144,19 @@ def ingest(
     link: Annotated[
         bool, typer.Option("--link/--no-link", help="Find the glossary's entries in new and changed documents.")
     ] = True,
+    reparse: Annotated[
+        bool,
+        typer.Option(
+            "--reparse", help="Parse every file, even those whose bytes match what is stored (after an upgrade)."
+        ),
+    ] = False,
 ) -> None:
     """Store transcriptions in an archive, creating it if needed, and update its search index.
 
     Each file becomes a document: new, changed (a new revision; the old one is kept), unchanged (same
-    content), or failed (with the reason). One bad file never stops the batch; the exit code is 1
+    content), or failed (with the reason). A file whose bytes are those the stored document came from
+    is recognised as unchanged without being parsed (use --reparse after upgrading Masthead, so that
+    improved readers see every file again). One bad file never stops the batch; the exit code is 1
     when any file failed. New and changed documents are proofread (findings wait in `masthead review`;
     the archive's vocabulary, from `masthead lexicon build`, is used when it exists) and linked to the
     glossary's entries.
@@ -197,6 +205,7 @@ def ingest(
                 on_file=on_file,
                 proofreader=archive_proofreader(archive) if proofread else None,
                 linker=archive_linker(store) if link else None,
+                reparse=reparse,
             )
             if index:
                 update_index(store, archive)
