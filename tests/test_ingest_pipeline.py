@@ -295,3 +295,23 @@ def test_display_path_is_relpath_under_the_working_directory(tmp_path, monkeypat
         p = os.path.abspath(raw)
         rel = os.path.relpath(p)
         assert ingest.display_path(raw) == (p if rel.startswith("..") else rel)
+
+
+def test_worker_parsing_is_streamed(corpus) -> None:
+    """With worker processes, only a bounded window of files is read ahead of the consumer, so memory
+    stays flat however many files a batch has (``Executor.map`` would submit them all at once)."""
+    files = sorted(corpus.iterdir())
+    pulled = 0
+
+    def many():  # noqa: ANN202
+        nonlocal pulled
+        for _ in range(200):
+            for f in files:
+                pulled += 1
+                yield f
+
+    results = pipeline.parse_many(many(), max_bytes=1 << 20, jobs=2)
+    path, parsed, error = next(results)
+    assert error is None and parsed is not None and path == str(files[0])
+    assert pulled < 200, f"{pulled} of 800 files read ahead of the first result"
+    assert sum(1 for _ in results) == 799

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,8 +94,21 @@ def parse_many(
     if jobs <= 1:
         yield from map(_parse_one, items)
         return
+    # Executor.map would submit every file at once and hold every result the consumer has not taken
+    # yet; a window of chunks in flight keeps memory flat however many files there are.
+    chunk, window = 16, jobs * 3
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_parse_one, items, chunksize=16)
+        pending: deque[Future[list[tuple[str, Parsed | None, str | None]]]] = deque()
+        while batch := list(itertools.islice(items, chunk)):
+            pending.append(pool.submit(_parse_chunk, batch))
+            if len(pending) >= window:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _parse_chunk(items: list[tuple[str, int]]) -> list[tuple[str, Parsed | None, str | None]]:
+    return [_parse_one(item) for item in items]
 
 
 def resolve_id(store: Store, doc: Document, state: IngestState | None | bool = False) -> Document:
@@ -299,7 +313,8 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
             continue
         read.append((str(p), _judge(shown, state, hashlib.sha256(data).hexdigest())))
     parsed = parse_many([Path(p) for p, f in read if f is None or not f.unchanged], max_bytes=max_bytes, jobs=jobs)
-    for _, f in read:
+    for i, (_, f) in enumerate(read):
+        read[i] = ("", None)  # let each parsed document go once it is saved
         if f is None or not f.unchanged:
             path, doc, error = next(parsed)
             f = f or _File(ingest.display_path(path))
