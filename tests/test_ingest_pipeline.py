@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from masthead import ingest, pipeline
 from masthead.model import _ASCII_SPACE, _OTHER_SPACE, count_words
 from masthead.store import migrations as mig
+from masthead.store.catalogue import prepare
 from masthead.store.sqlite import SQLiteStore
 
 ARTICLE = """{title}
@@ -311,7 +312,8 @@ def test_worker_parsing_is_streamed(corpus) -> None:
                 yield f
 
     results = pipeline.parse_many(many(), max_bytes=1 << 20, jobs=2)
-    path, parsed, error = next(results)
+    path, parsed, error, prepared = next(results)
     assert error is None and parsed is not None and path == str(files[0])
+    assert prepared == prepare(parsed.document)  # made by the worker, as the store would make it
     assert pulled < 200, f"{pulled} of 800 files read ahead of the first result"
     assert sum(1 for _ in results) == 799

@@ -25,7 +25,8 @@ from masthead import ingest
 from masthead.catalogue.writers import PathWriters, archive_folder
 from masthead.model import Document
 from masthead.readers import Diagnostic, Parsed, ReadError
-from masthead.store import Store
+from masthead.store import Store, StoreError
+from masthead.store.catalogue import prepare
 from masthead.store.sources import IngestState
 
 if TYPE_CHECKING:
@@ -86,19 +87,26 @@ def _parse_one(args: tuple[str, int]) -> tuple[str, Parsed | None, str | None]:
         )
 
 
+Prepared = tuple[str, str, int]
+"""What the store saves of a document (:func:`masthead.store.catalogue.prepare`: canonical JSON, its
+SHA-256, word count), computed by a worker process beside the parse."""
+
+
 def parse_many(
     paths: Iterable[Path], *, max_bytes: int, jobs: int = 1
-) -> Iterator[tuple[str, Parsed | None, str | None]]:
-    """Parse files in order, in ``jobs`` worker processes when more than one (streamed, bounded)."""
+) -> Iterator[tuple[str, Parsed | None, str | None, Prepared | None]]:
+    """Parse files in order, in ``jobs`` worker processes when more than one (streamed, bounded); the
+    workers also prepare each document for saving (``None`` when parsed here, or not valid)."""
     items = ((str(p), max_bytes) for p in paths)
     if jobs <= 1:
-        yield from map(_parse_one, items)
+        for item in items:
+            yield (*_parse_one(item), None)
         return
     # Executor.map would submit every file at once and hold every result the consumer has not taken
     # yet; a window of chunks in flight keeps memory flat however many files there are.
     chunk, window = 16, jobs * 3
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque[Future[list[tuple[str, Parsed | None, str | None]]]] = deque()
+        pending: deque[Future[list[tuple[str, Parsed | None, str | None, Prepared | None]]]] = deque()
         while batch := list(itertools.islice(items, chunk)):
             pending.append(pool.submit(_parse_chunk, batch))
             if len(pending) >= window:
@@ -107,8 +115,18 @@ def parse_many(
             yield from pending.popleft().result()
 
 
-def _parse_chunk(items: list[tuple[str, int]]) -> list[tuple[str, Parsed | None, str | None]]:
-    return [_parse_one(item) for item in items]
+def _parse_chunk(items: list[tuple[str, int]]) -> list[tuple[str, Parsed | None, str | None, Prepared | None]]:
+    out = []
+    for item in items:
+        path, parsed, error = _parse_one(item)
+        prepared = None
+        if parsed is not None:
+            try:
+                prepared = prepare(parsed.document)
+            except StoreError:  # the save in the parent reports it
+                pass
+        out.append((path, parsed, error, prepared))
+    return out
 
 
 def resolve_id(store: Store, doc: Document, state: IngestState | None | bool = False) -> Document:
@@ -244,7 +262,7 @@ def _store_all(
             continue
         state = False if f.path in saved else f.state
         saved.add(f.path)
-        record(_save(store, f.parsed, by_folder, author, proofreader, linker, state))
+        record(_save(store, f.parsed, by_folder, author, proofreader, linker, state, f.prepared))
     for parsed in waiting:
         learn_folder(parsed.document)
         record(_save(store, parsed, by_folder, author, proofreader, linker))
@@ -261,6 +279,7 @@ class _File:
     error: str | None = None
     state: IngestState | None | bool = False
     unchanged: bool = False
+    prepared: Prepared | None = None
 
 
 def _judge(shown: str, state: IngestState | None, sha256: str) -> _File:
@@ -296,8 +315,8 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
             yield f
         return
     if state_of is None:
-        for path, doc, error in parse_many(files, max_bytes=max_bytes, jobs=jobs):
-            yield _File(ingest.display_path(path), doc, error)
+        for path, doc, error, prepared in parse_many(files, max_bytes=max_bytes, jobs=jobs):
+            yield _File(ingest.display_path(path), doc, error, prepared=prepared)
         return
     read: list[tuple[str, _File | None]] = []  # the unchanged files are found here, in order
     for p in files:
@@ -316,9 +335,9 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
     for i, (_, f) in enumerate(read):
         read[i] = ("", None)  # let each parsed document go once it is saved
         if f is None or not f.unchanged:
-            path, doc, error = next(parsed)
+            path, doc, error, prepared = next(parsed)
             f = f or _File(ingest.display_path(path))
-            f.parsed, f.error = doc, error
+            f.parsed, f.error, f.prepared = doc, error, prepared
         yield f
 
 
@@ -330,8 +349,10 @@ def _save(
     proofreader: Proofreader | None,
     linker: Callable[[Document], list[Any]] | None,
     state: IngestState | None | bool = False,
+    prepared: Prepared | None = None,
 ) -> FileOutcome:
-    """Save one parsed document; ``state``: the store's state of its source path when already read."""
+    """Save one parsed document; ``state``: the store's state of its source path when already read;
+    ``prepared``: what a worker prepared for saving the parsed document (used if it is saved as parsed)."""
     doc = by_folder.fill(parsed.document)
     state_of = getattr(store, "ingest_state", None)
     if state_of is not None and doc.provenance.path:  # one query answers both questions below
@@ -347,7 +368,11 @@ def _save(
         # the same source file, and editors have corrected its text since: their revision stays
         return FileOutcome(doc.provenance.path, "unchanged", doc.id, edited[0], warnings=parsed.warnings)
     try:
-        result = store.save(doc, author=author, message=f"ingest {doc.provenance.path}")
+        message = f"ingest {doc.provenance.path}"
+        if prepared is not None and doc is parsed.document:  # neither a writer nor another id was given
+            result = store.save(doc, author=author, message=message, prepared=prepared)
+        else:
+            result = store.save(doc, author=author, message=message)
     except Exception as exc:  # the store rolled back; record and go on with the batch
         return FileOutcome(path=doc.provenance.path, status="failed", error=f"{doc.provenance.path}: {exc}")
     outcome = FileOutcome(

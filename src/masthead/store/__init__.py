@@ -94,8 +94,12 @@ class Revision:
 class Store(Protocol):
     """What every backend offers. All writes are transactional: one document per transaction."""
 
-    def save(self, doc: Document, *, author: str = "ingest", message: str = "") -> SaveResult:
-        """Insert or update by ``doc.id``; same content -> unchanged, other content -> new revision."""
+    def save(
+        self, doc: Document, *, author: str = "ingest", message: str = "", prepared: tuple[str, str, int] | None = None
+    ) -> SaveResult:
+        """Insert or update by ``doc.id``; same content -> unchanged, other content -> new revision.
+        ``prepared``: ``store.catalogue.prepare(doc)`` when the caller already has it (a worker process
+        made it beside the parse), so that it is not computed twice."""
         ...
 
     def get(self, doc_id: str, *, revision: int | None = None) -> Document | None: ...

@@ -269,14 +269,17 @@ class SQLiteStore(
             return user_version(conn)
 
     # -- writes ------------------------------------------------------------------------------------
-    def save(self, doc: Document, *, author: str = "ingest", message: str = "") -> SaveResult:
+    def save(
+        self, doc: Document, *, author: str = "ingest", message: str = "", prepared: tuple[str, str, int] | None = None
+    ) -> SaveResult:
         """Insert or update ``doc`` by id in one transaction.
 
         Same canonical JSON as the current revision -> ``unchanged``; otherwise a new revision is stored
         (``new`` for revision 1, else ``changed``) and the catalogue rows are refreshed to match it;
-        periodicals, issues and writers that no document uses any more are removed.
+        periodicals, issues and writers that no document uses any more are removed. ``prepared``:
+        :func:`~masthead.store.catalogue.prepare` of ``doc`` when the caller already made it.
         """
-        prepared = prepare(doc)  # validation and JSON outside the write lock
+        prepared = prepared or prepare(doc)  # validation and JSON outside the write lock
         with self._writing() as conn:
             return self._save_in(conn, doc, prepared, author, message)
 
