@@ -186,17 +186,58 @@ def bench_ingest(paras: list[str], n_docs: int, jobs: int = 1) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def bench_proofread_ingest(paras: list[str], n_docs: int, jobs: int) -> None:
+    """Ingest as ``masthead ingest`` does by default (each new document proofread), in one process and
+    with ``jobs`` worker processes (which then parse, prepare and proofread), alternately, best of 2."""
+    from masthead.proofread import ArchiveProofreader
+
+    tmp = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
+    try:
+        rng = random.Random(5)
+        src = tmp / "corpus"
+        src.mkdir()
+        for i in range(n_docs):
+            (src / f"article-{i:06d}.txt").write_text(synth_article(i, rng, paras), encoding="utf-8")
+        proofreader = ArchiveProofreader(str(tmp / "none.lexicon"))  # packaged resources only
+        proofreader.load()
+        best = {1: float("inf"), jobs: float("inf")}
+        for run in range(2):
+            for j in best:
+                db = tmp / f"p{run}-{j}.db"
+                store = SQLiteStore(str(db))
+                t0 = time.perf_counter()
+                ingest_paths(store, [src], jobs=j, proofreader=proofreader)
+                best[j] = min(best[j], time.perf_counter() - t0)
+                store.close()
+        print(f"\ningest with proofreading ({n_docs} synthetic articles, best of 2, alternating):")
+        print(f"  one process        : {n_docs / best[1]:8.1f} docs/s")
+        print(
+            f"  {jobs} worker processes: {n_docs / best[jobs]:8.1f} docs/s  ({best[1] / best[jobs]:.2f}x; the workers "
+            f"parse, prepare and proofread; {os.cpu_count()} cpus)"
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=20000, help="synthetic articles to ingest (default 20000)")
     ap.add_argument("--skip-ingest", action="store_true", help="parse throughput only")
     ap.add_argument("--jobs", type=int, default=1, help="parsing processes for the ingest run (default 1)")
+    ap.add_argument(
+        "--proofread-docs",
+        type=int,
+        default=200,
+        help="articles for the ingest-with-proofreading comparison, one process vs --jobs (default 200; 0: skip)",
+    )
     args = ap.parse_args()
     print(f"masthead ingest benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpus)\n")
     paras = real_paragraphs()
     bench_parse(paras)
     if not args.skip_ingest:
         bench_ingest(paras, args.docs, args.jobs)
+        if args.proofread_docs:
+            bench_proofread_ingest(paras, args.proofread_docs, max(args.jobs, 2))
     # one real parse end to end, as a sanity check that the figures are for working readers
     doc = parse_file(next(CORPUS.rglob("*.txt"))).document
     print(f"\nsanity: {doc.id} ({doc.word_count()} words)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sqlite3
 from pathlib import Path
 
@@ -312,8 +313,37 @@ def test_worker_parsing_is_streamed(corpus) -> None:
                 yield f
 
     results = pipeline.parse_many(many(), max_bytes=1 << 20, jobs=2)
-    path, parsed, error, prepared = next(results)
-    assert error is None and parsed is not None and path == str(files[0])
-    assert prepared == prepare(parsed.document)  # made by the worker, as the store would make it
+    first = next(results)
+    assert first.error is None and first.parsed is not None and first.path == str(files[0])
+    assert first.prepared == prepare(first.parsed.document)  # made by the worker, as the store would make it
     assert pulled < 200, f"{pulled} of 800 files read ahead of the first result"
     assert sum(1 for _ in results) == 799
+
+
+def test_workers_proofread_as_the_parent_would(tmp_path, corpus) -> None:
+    """With worker processes and a picklable proofreader the findings are made beside the parse, and
+    the store ends up with exactly the findings of an ingest in one process (a closure runs here)."""
+    from masthead.proofread import ArchiveProofreader, proofread
+
+    (corpus / "a2.txt").write_text(
+        (corpus / "a2.txt").read_text(encoding="utf-8").replace(" the ", " tbe ", 2), encoding="utf-8"
+    )
+    reader = ArchiveProofreader(str(tmp_path / "none.lexicon"))  # no lexicon file: packaged resources
+    seen: list[str] = []
+
+    def closure(doc, decided):  # noqa: ANN001, ANN202
+        seen.append(doc.id)
+        return proofread(doc, ignore_keys=decided)
+
+    stores = []
+    for name, jobs, proofreader in (("one", 1, closure), ("workers", 2, reader), ("closure", 2, closure)):
+        store = SQLiteStore(str(tmp_path / f"{name}.db"))
+        pipeline.ingest_paths(store, [corpus], jobs=jobs, proofreader=proofreader)
+        stores.append(store)
+    found = [
+        {d.id: [(s.finding.key, s.finding.start) for s in st.findings(d.id)] for d in st.list_documents()}
+        for st in stores
+    ]
+    assert found[0] == found[1] == found[2] and any(found[0].values())
+    assert len(seen) == 8  # the closure ran in this process: 4 documents, twice
+    assert pickle.loads(pickle.dumps(reader)) == reader

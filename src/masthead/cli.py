@@ -283,16 +283,17 @@ def show(
 
 
 def archive_proofreader(archive: str):  # noqa: ANN201
-    """``(doc, decided keys) -> findings`` with the archive's lexicon when it has one."""
-    from masthead.proofread import proofread
-    from masthead.proofread.lexicon import LexiconError, lexicon_path_for, load_lexicon
+    """``(doc, decided keys) -> findings`` with the archive's lexicon when it has one (loaded now, so
+    that a damaged lexicon stops the command before any work; worker processes load it again)."""
+    from masthead.proofread import ArchiveProofreader
+    from masthead.proofread.lexicon import LexiconError, lexicon_path_for
 
-    path = lexicon_path_for(archive)
+    proofreader = ArchiveProofreader(str(lexicon_path_for(archive)))
     try:
-        lexicon = load_lexicon(path)
+        proofreader.load()
     except (LexiconError, OSError) as exc:
         raise fail(str(exc)) from None
-    return lambda doc, decided: proofread(doc, lexicon=lexicon, ignore_keys=decided)
+    return proofreader
 
 
 def archive_linker(store):  # noqa: ANN001, ANN201

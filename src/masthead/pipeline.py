@@ -14,12 +14,13 @@ import contextlib
 import hashlib
 import itertools
 import os
+import pickle
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from masthead import ingest
 from masthead.catalogue.writers import PathWriters, archive_folder
@@ -92,40 +93,62 @@ Prepared = tuple[str, str, int]
 SHA-256, word count), computed by a worker process beside the parse."""
 
 
+class ParsedFile(NamedTuple):
+    """One file through :func:`parse_many`: its document (or the error), and what a worker process did
+    besides: the document prepared for saving, and its findings (``None`` where not done there)."""
+
+    path: str
+    parsed: Parsed | None
+    error: str | None
+    prepared: Prepared | None = None
+    findings: list[Finding] | None = None
+
+
 def parse_many(
-    paths: Iterable[Path], *, max_bytes: int, jobs: int = 1
-) -> Iterator[tuple[str, Parsed | None, str | None, Prepared | None]]:
-    """Parse files in order, in ``jobs`` worker processes when more than one (streamed, bounded); the
-    workers also prepare each document for saving (``None`` when parsed here, or not valid)."""
+    paths: Iterable[Path], *, max_bytes: int, jobs: int = 1, proofreader: Proofreader | None = None
+) -> Iterator[ParsedFile]:
+    """Parse files in order, in ``jobs`` worker processes when more than one (streamed, bounded). The
+    workers also prepare each document for saving and, given a picklable ``proofreader``, proofread it
+    (as a new document: no decided keys)."""
     items = ((str(p), max_bytes) for p in paths)
     if jobs <= 1:
         for item in items:
-            yield (*_parse_one(item), None)
+            yield ParsedFile(*_parse_one(item))
         return
+    if proofreader is not None:
+        try:
+            pickle.dumps(proofreader)
+        except Exception:  # a closure: it runs in this process after the save
+            proofreader = None
     # Executor.map would submit every file at once and hold every result the consumer has not taken
     # yet; a window of chunks in flight keeps memory flat however many files there are.
-    chunk, window = 16, jobs * 3
+    chunk, window = 16 if proofreader is None else 4, jobs * 3
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque[Future[list[tuple[str, Parsed | None, str | None, Prepared | None]]]] = deque()
+        pending: deque[Future[list[ParsedFile]]] = deque()
         while batch := list(itertools.islice(items, chunk)):
-            pending.append(pool.submit(_parse_chunk, batch))
+            pending.append(pool.submit(_parse_chunk, batch, proofreader))
             if len(pending) >= window:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
 
 
-def _parse_chunk(items: list[tuple[str, int]]) -> list[tuple[str, Parsed | None, str | None, Prepared | None]]:
+def _parse_chunk(items: list[tuple[str, int]], proofreader: Proofreader | None) -> list[ParsedFile]:
     out = []
     for item in items:
         path, parsed, error = _parse_one(item)
-        prepared = None
+        prepared, findings = None, None
         if parsed is not None:
             try:
                 prepared = prepare(parsed.document)
             except StoreError:  # the save in the parent reports it
                 pass
-        out.append((path, parsed, error, prepared))
+            if proofreader is not None:
+                try:
+                    findings = proofreader(parsed.document, frozenset())
+                except Exception:  # the parent proofreads it again and reports the failure
+                    findings = None
+        out.append(ParsedFile(path, parsed, error, prepared, findings))
     return out
 
 
@@ -240,7 +263,7 @@ def _store_all(
 
     waiting: list[Parsed] = []
     saved: set[str] = set()  # paths saved in this run: the state read with such a file may be stale
-    for f in _read_all(store, files, max_bytes=max_bytes, jobs=jobs, reparse=reparse):
+    for f in _read_all(store, files, max_bytes=max_bytes, jobs=jobs, reparse=reparse, proofreader=proofreader):
         if f.unchanged:  # same bytes as the stored document's source: not parsed
             assert isinstance(f.state, IngestState)
             if folder := archive_folder(f.path):
@@ -262,7 +285,7 @@ def _store_all(
             continue
         state = False if f.path in saved else f.state
         saved.add(f.path)
-        record(_save(store, f.parsed, by_folder, author, proofreader, linker, state, f.prepared))
+        record(_save(store, f.parsed, by_folder, author, proofreader, linker, state, f.prepared, f.findings))
     for parsed in waiting:
         learn_folder(parsed.document)
         record(_save(store, parsed, by_folder, author, proofreader, linker))
@@ -280,6 +303,7 @@ class _File:
     state: IngestState | None | bool = False
     unchanged: bool = False
     prepared: Prepared | None = None
+    findings: list[Finding] | None = None
 
 
 def _judge(shown: str, state: IngestState | None, sha256: str) -> _File:
@@ -292,7 +316,9 @@ def _judge(shown: str, state: IngestState | None, sha256: str) -> _File:
     return _File(shown, state=state, unchanged=same)
 
 
-def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, reparse: bool) -> Iterator[_File]:
+def _read_all(
+    store: Store, files: list[Path], *, max_bytes: int, jobs: int, reparse: bool, proofreader: Proofreader | None
+) -> Iterator[_File]:
     """Read every file in order: one whose bytes the store already holds is reported unchanged without
     being parsed (unless ``reparse``); the others are parsed, in ``jobs`` processes when more than one."""
     state_of = None if reparse else getattr(store, "ingest_state", None)
@@ -315,8 +341,8 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
             yield f
         return
     if state_of is None:
-        for path, doc, error, prepared in parse_many(files, max_bytes=max_bytes, jobs=jobs):
-            yield _File(ingest.display_path(path), doc, error, prepared=prepared)
+        for r in parse_many(files, max_bytes=max_bytes, jobs=jobs, proofreader=proofreader):
+            yield _File(ingest.display_path(r.path), r.parsed, r.error, prepared=r.prepared, findings=r.findings)
         return
     read: list[tuple[str, _File | None]] = []  # the unchanged files are found here, in order
     for p in files:
@@ -331,13 +357,14 @@ def _read_all(store: Store, files: list[Path], *, max_bytes: int, jobs: int, rep
             read.append((str(p), None))  # a worker reports the error
             continue
         read.append((str(p), _judge(shown, state, hashlib.sha256(data).hexdigest())))
-    parsed = parse_many([Path(p) for p, f in read if f is None or not f.unchanged], max_bytes=max_bytes, jobs=jobs)
+    todo = [Path(p) for p, f in read if f is None or not f.unchanged]
+    parsed = parse_many(todo, max_bytes=max_bytes, jobs=jobs, proofreader=proofreader)
     for i, (_, f) in enumerate(read):
         read[i] = ("", None)  # let each parsed document go once it is saved
         if f is None or not f.unchanged:
-            path, doc, error, prepared = next(parsed)
-            f = f or _File(ingest.display_path(path))
-            f.parsed, f.error, f.prepared = doc, error, prepared
+            r = next(parsed)
+            f = f or _File(ingest.display_path(r.path))
+            f.parsed, f.error, f.prepared, f.findings = r.parsed, r.error, r.prepared, r.findings
         yield f
 
 
@@ -350,9 +377,10 @@ def _save(
     linker: Callable[[Document], list[Any]] | None,
     state: IngestState | None | bool = False,
     prepared: Prepared | None = None,
+    findings: list[Finding] | None = None,
 ) -> FileOutcome:
     """Save one parsed document; ``state``: the store's state of its source path when already read;
-    ``prepared``: what a worker prepared for saving the parsed document (used if it is saved as parsed)."""
+    ``prepared``, ``findings``: what a worker made of the parsed document (its save, its proofreading)."""
     doc = by_folder.fill(parsed.document)
     state_of = getattr(store, "ingest_state", None)
     if state_of is not None and doc.provenance.path:  # one query answers both questions below
@@ -389,7 +417,7 @@ def _save(
         )
         outcome.warnings = [*outcome.warnings, Diagnostic(note)]
     if proofreader is not None and result.status != "unchanged":
-        _proofread(store, doc, result.revision, proofreader, outcome)
+        _proofread(store, doc, result.revision, proofreader, outcome, findings)
     if linker is not None and result.status != "unchanged":
         _link(store, linker, doc, result.revision, outcome)
     return outcome
@@ -401,10 +429,21 @@ def _edited(store: Store, doc: Document, author: str) -> tuple[int, str] | None:
     return edited_after_ingest(doc.id, ingest_author=author) if edited_after_ingest else None
 
 
-def _proofread(store: Store, doc: Document, revision: int, proofreader: Proofreader, outcome: FileOutcome) -> None:
-    """Store ``doc``'s findings (the keys editors decided are passed in and never stored as open)."""
+def _proofread(
+    store: Store,
+    doc: Document,
+    revision: int,
+    proofreader: Proofreader,
+    outcome: FileOutcome,
+    found: list[Finding] | None = None,
+) -> None:
+    """Store ``doc``'s findings (the keys editors decided are passed in and never stored as open).
+    ``found``: the findings a worker process made of the document with no keys decided, used when none
+    are (the view text they are offsets into holds no id or writers, which the parent may have set)."""
     try:
-        found = proofreader(doc, store.decided_keys(doc.id))
+        decided = store.decided_keys(doc.id)
+        if found is None or decided:
+            found = proofreader(doc, decided)
         outcome.findings = store.replace_findings(doc.id, revision, found)
     except Exception as exc:  # the document is stored; its findings wait for the next proofreading
         outcome.warnings = [*outcome.warnings, Diagnostic(f"not proofread: {type(exc).__name__}: {exc}")]

@@ -13,7 +13,9 @@ It is cheap to call once per document: the language resources load once per proc
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from masthead.model import Document
 from masthead.proofread import context, nonword, punct, structure  # noqa: F401 - they register the passes
@@ -25,6 +27,7 @@ from masthead.textview import text_view
 __all__ = [
     "KINDS",
     "PASSES",
+    "ArchiveProofreader",
     "PASS_KINDS",
     "Finding",
     "Lexicon",
@@ -85,3 +88,32 @@ def proofread(
             if f.rule in ("split-word", "hyphenation") or not any(s <= f.start and f.end <= e for s, e in wholes)
         ]
     return kept
+
+
+_LOADED: dict[tuple[str, int, int], Lexicon] = {}
+
+
+@dataclass(frozen=True)
+class ArchiveProofreader:
+    """``(doc, decided keys) -> findings`` with the lexicon at ``path`` (an archive's ``.lexicon`` file;
+    a missing file: packaged resources only). Only the path is pickled, so worker processes can be given
+    it: each loads the lexicon once, on its first document. :meth:`load` loads it now (to fail early)."""
+
+    path: str
+
+    def load(self) -> Lexicon:
+        """The lexicon, loaded on first use in this process and again when the file changes (raises
+        ``LexiconError`` / ``OSError``)."""
+        try:
+            st = os.stat(self.path)
+            key = (self.path, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            key = (self.path, -1, -1)
+        if key not in _LOADED:
+            for old in [k for k in _LOADED if k[0] == self.path]:
+                del _LOADED[old]
+            _LOADED[key] = load_lexicon(self.path)
+        return _LOADED[key]
+
+    def __call__(self, doc: Document, decided: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
+        return proofread(doc, lexicon=self.load(), ignore_keys=decided)
