@@ -266,3 +266,32 @@ def test_bundled_workers_republic_is_one_periodical(tmp_path: Path) -> None:
 
         rhythm = learn_rhythm(issues)
         assert (rhythm.frequency, rhythm.weekday) == ("weekly", 5)  # Saturdays
+
+
+def test_search_follows_pen_names_and_merges(tmp_path: Path) -> None:
+    """The writer facet counts a pen name under its writer and a writer filter finds every name's
+    articles, as soon as an editor merges the writers: the index (bylines as printed) is not rebuilt."""
+    from masthead.search import SearchIndex
+    from masthead.search.sync import sync
+    from masthead.web.search import SearchParams, SearchService
+
+    store = SQLiteStore(str(tmp_path / "a.db"))
+    store.save(doc("la/1", ("C.L.R. James",), body="The revolutionary answer to the Negro problem."))
+    store.save(doc("la/2", ("J.R. Johnson",), body="The revolutionary party and the Negro question."))
+    store.save(doc("la/3", ("Max Shachtman",), body="The revolutionary party in America."))
+    with SearchIndex.open(tmp_path / "ix") as index:
+        sync(store, index)
+        service = SearchService(store, index)
+
+        def facet(**filters: str) -> dict[str, int]:
+            params = SearchParams(q="revolutionary", filters=tuple(filters.items()))
+            return {f.value: f.count for f in service.search(params).facets["writer"]}
+
+        assert facet() == {"C.L.R. James": 1, "J.R. Johnson": 1, "Max Shachtman": 1}
+        store.merge_writers("j-r-johnson", "c-l-r-james")
+        assert facet() == {"C.L.R. James": 2, "Max Shachtman": 1}
+        assert facet(writer="C.L.R. James") == {"C.L.R. James": 2}
+        assert facet(writer="J.R. Johnson") == {"C.L.R. James": 2}  # an old link to the pen name still works
+        store.add_writer_alias("Martin Abern", "max-shachtman")  # a name no article carries: nothing changes
+        assert facet() == {"C.L.R. James": 2, "Max Shachtman": 1}
+    store.close()

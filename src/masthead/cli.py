@@ -354,13 +354,14 @@ def search(
     """
     from masthead.search import QueryError, SearchIndex, SearchIndexError
     from masthead.search.sync import index_path_for, is_stale, sync
+    from masthead.search.writers import WriterNames
 
     store = open_archive(archive)
     try:
         with SearchIndex.open(index_path_for(archive)) as ix:
             if is_stale(store, ix):
                 sync(store, ix)
-            results = ix.search(query, sort=sort.value, limit=limit, offset=offset)
+            results = WriterNames.of(store).merge(ix.search(query, sort=sort.value, limit=limit, offset=offset))
     except QueryError as exc:
         raise fail(f"cannot understand the query: {exc}", code=2) from None
     except SearchIndexError as exc:

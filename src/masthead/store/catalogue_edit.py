@@ -134,6 +134,11 @@ class CatalogueEditMixin:
                 out.append((name, WriterSummary(*row) if row else None))
         return out
 
+    def alias_writers(self) -> dict[str, str]:
+        """Every alias (merged writer, pen name) as ``alias slug -> name of the writer it files under``."""
+        with self._reading() as conn:  # type: ignore[attr-defined]
+            return dict(conn.execute("SELECT alias_slug, writer_name FROM writer_aliases").fetchall())
+
     def writer_aliases(self, slug: str) -> list[str]:
         """The other names (merged writers, pen names) a writer is known by, sorted."""
         with self._reading() as conn:  # type: ignore[attr-defined]

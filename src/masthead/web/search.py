@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from masthead.search import Highlighter, QueryError, SearchIndex, SearchResults, semantic
 from masthead.search.results import fold_word
 from masthead.search.sync import applied_seq, is_stale, sync
+from masthead.search.writers import WriterNames
 from masthead.store import Store
 
 if TYPE_CHECKING:
@@ -176,14 +177,19 @@ class SearchService:
     ) -> SearchResults:
         """Run a search; raises :class:`QueryError` with a message for the reader."""
         self.refresh()
-        return self.index.search(
+        names = WriterNames.of(self.store)  # pen names and merged writers, as the catalogue files them
+        filters = params.filter_dict()
+        if "writer" in filters:
+            filters = names.expand(filters, [v for v, _ in self.index.names("writer")])
+        results = self.index.search(
             params.q,
-            filters=params.filter_dict(),
+            filters=filters,
             sort=params.sort,
             limit=limit,
             offset=params.offset if offset is None else offset,
             facet_unit="documents",
         )
+        return names.merge(results)
 
     def related(self, doc_id: str, limit: int = 5) -> list[RelatedArticle]:
         """Articles most like ``doc_id`` that are still in the store: by meaning when the semantic extra
