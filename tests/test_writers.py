@@ -295,3 +295,19 @@ def test_search_follows_pen_names_and_merges(tmp_path: Path) -> None:
         store.add_writer_alias("Martin Abern", "max-shachtman")  # a name no article carries: nothing changes
         assert facet() == {"C.L.R. James": 2, "Max Shachtman": 1}
     store.close()
+
+
+def test_static_search_filters_by_the_writer_an_article_is_filed_under(tmp_path: Path) -> None:
+    from masthead.publish import build_site
+
+    store = SQLiteStore(str(tmp_path / "a.db"))
+    store.save(doc("la/1", ("C.L.R. James",)))
+    store.save(doc("la/2", ("J.R. Johnson",)))
+    store.merge_writers("j-r-johnson", "c-l-r-james")
+    site = tmp_path / "site"
+    build_site(store, site, pagefind=False, downloads=False)
+    page = (site / "articles" / "la" / "2" / "index.html").read_text(encoding="utf-8")
+    assert '<span data-pagefind-filter="writer">C.L.R. James</span>' in page
+    assert 'data-pagefind-filter="writer">J.R. Johnson' not in page
+    assert "J.R. Johnson" in page  # the byline as printed stays on the page
+    store.close()
