@@ -198,10 +198,11 @@ class GlossaryMixin:
             for m in mentions
         ]
         with self._writing() as conn:  # type: ignore[attr-defined]
+            current = conn.execute("SELECT current_revision FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if current is None:
+                raise StoreError(f"no document {doc_id!r} to record mentions for")
             before = {r[0] for r in conn.execute(_NAMED, (doc_id,))}
             conn.execute("DELETE FROM mentions WHERE document_id = ?", (doc_id,))
-            if not conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
-                raise StoreError(f"no document {doc_id!r} to record mentions for")
             known = {r[0] for r in conn.execute("SELECT id FROM entries WHERE status = 'accepted'")} if rows else set()
             rows = [r for r in rows if r[5] in known]
             conn.executemany(
@@ -209,7 +210,8 @@ class GlossaryMixin:
                    entry_id, confidence, alternatives) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 rows,
             )
-            if {r[0] for r in conn.execute(_NAMED, (doc_id,))} != before:  # the search index's entity field
+            after = {r[5] for r in rows} if revision == current[0] else set()
+            if after != before:  # the search index's entity field
                 record_change(conn, doc_id, "upsert", revision, now_utc())
         return len(rows)
 
@@ -261,10 +263,10 @@ class GlossaryMixin:
         return out
 
 
-_NAMED = """SELECT DISTINCT e.name FROM mentions m
+_NAMED = """SELECT DISTINCT m.entry_id FROM mentions m
     JOIN documents d ON d.id = m.document_id AND d.current_revision = m.revision
     JOIN entries e ON e.id = m.entry_id WHERE e.status = 'accepted' AND m.document_id = ?"""
-"""The names of the accepted entries a document's current revision mentions (its search ``entity`` field)."""
+"""The accepted entries a document's current revision mentions (whose names are its search ``entity`` field)."""
 
 
 def requeue_mentioning(conn: sqlite3.Connection, entry_ids: Iterable[str], now: str) -> None:
