@@ -453,3 +453,63 @@ def test_document_total_is_estimated_from_a_sample_for_large_results(
     assert sampled.total % (1 << shift) == 0 or sampled.total == rows
     assert 0 <= sampled.total <= rows
     assert ids(sampled) == ids(exact)
+
+
+@pytest.mark.parametrize("cores_free", [True, False])
+def test_documents_beyond_rows_crowded_by_one_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores_free: bool
+) -> None:
+    """A heading that matches brings every row under it: the top rows can all come from one document,
+    and the others must still be found, below it, with the right totals."""
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(index_module, "_cores_free", lambda: cores_free)
+    crowd = Document(
+        id="la/crowd",
+        title="Notes",
+        writers=("Hal Draper",),
+        source=Source(periodical="Labor Action", date="1948-01-01"),
+        blocks=(Block("heading", "Coal miners", level=2),)
+        + tuple(Block("paragraph", f"Item {i} of the week's news.") for i in range(120)),
+    )
+    others = [doc(f"la/other{i}", f"Report {i}", f"The coal miners of district {i} voted.") for i in range(12)]
+    with SearchIndex.open(tmp_path / "i") as index:
+        index.rebuild([crowd, *others])
+        res = index.search("coal miners", limit=10)
+        assert res.hits[0].doc_id == "la/crowd"
+        assert len(res.hits) == 10 and len({h.doc_id for h in res.hits}) == 10
+        assert res.total == 13 and not res.total_estimated
+        assert res.total_passages == 121 + 12  # the heading row and every row under it, and the others
+        page2 = index.search("coal miners", limit=10, offset=10)
+        assert {h.doc_id for h in page2.hits} | {h.doc_id for h in res.hits} == {"la/crowd"} | {
+            d.id for d in others
+        }
+        assert {f.value: f.count for f in res.facets["writer"]} == {"Hal Draper": 121, "Max Shachtman": 12}
+
+
+@pytest.mark.parametrize(
+    "query", ["strike", "the coal", '"coal strike"', "wages OR jaures", "labour", "strike -coal", "wges"]
+)
+def test_max_rows_bounds_the_matching_rows(ix: SearchIndex, query: str) -> None:
+    from masthead.search.compile import Compiler
+    from masthead.search.query import parse_query
+
+    s = ix._index.searcher()
+    compiled = Compiler(ix._schema, ix._analyzer, s, ix._vocab).compile(parse_query(query))
+    assert compiled.max_rows is not None
+    assert ix.search(query).total_passages <= compiled.max_rows
+
+
+@pytest.mark.parametrize("cores_free", [True, False])
+def test_totals_do_not_depend_on_how_the_passes_run(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch, cores_free: bool
+) -> None:
+    import masthead.search.collect as collect
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(collect, "EXACT_DOCS_ROWS", 2)  # small sets counted, not listed from the ranking
+    monkeypatch.setattr(index_module, "_cores_free", lambda: cores_free)
+    for query in ("the", "wages", '"coal strike"', "strike OR war"):
+        res = ix.search(query, limit=1)
+        every = {h.doc_id for h in ix.search(query, limit=50).hits}
+        assert res.total == len(every) and not res.total_estimated, query

@@ -106,3 +106,25 @@ def test_cli_ingest_then_search_and_reindex(tmp_path: Path, labor_action: Path) 
     assert r.exit_code == 0 and "Independent Socialism" in r.stdout
     r = runner.invoke(app, ["reindex", "--archive", db])
     assert r.exit_code == 0 and "1 documents indexed" in r.output
+
+
+def test_index_of_another_format_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+    from masthead.search.sync import open_index
+
+    store = SQLiteStore(str(tmp_path / "a.db"))
+    for n in range(1, 4):
+        store.save(doc(n, f"text number {n}"))
+    path = index_path_for(str(tmp_path / "a.db"))
+    open_index(store, path).close()
+    (path / "masthead-search.json").write_text(json.dumps({"schema_version": 0}))
+    told: list[str] = []
+    with open_index(store, path, rebuilding=told.append) as ix:
+        assert len(told) == 1 and "format 0" in told[0]
+        assert ix.num_documents == 3 and not is_stale(store, ix)
+    with open_index(store, path, rebuilding=told.append) as ix:  # now current: opened, not rebuilt
+        assert len(told) == 1 and ids(ix, "number") == [f"paper/1948/{n}" for n in range(1, 4)]
+    (path / "masthead-search.json").write_text(json.dumps({"schema_version": 0}))
+    r = CliRunner().invoke(app, ["search", "number", "--archive", str(tmp_path / "a.db"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert "rebuilding it" in r.stderr and json.loads(r.stdout)["total"] == 3
+    store.close()

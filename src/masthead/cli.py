@@ -307,14 +307,17 @@ def archive_linker(store):  # noqa: ANN001, ANN201
 
 def update_index(store, archive: str) -> None:  # noqa: ANN001
     """Apply the store's pending changes to the archive's search index (creating it if needed)."""
-    from masthead.search import SearchIndex, SearchIndexError
-    from masthead.search.sync import index_path_for, sync
+    from masthead.search import SearchIndexError
+    from masthead.search.sync import index_path_for, open_index
 
     try:
-        with SearchIndex.open(index_path_for(archive)) as ix:
-            sync(store, ix)
+        open_index(store, index_path_for(archive), rebuilding=_rebuilding).close()
     except SearchIndexError as exc:
         err.print(f"masthead: warning: search index not updated ({exc}); run: masthead reindex", markup=False)
+
+
+def _rebuilding(why: str) -> None:
+    err.print(f"masthead: {why}: rebuilding it from the archive's documents", markup=False)
 
 
 class SortOrder(StrEnum):
@@ -352,15 +355,13 @@ def search(
 
     Example: masthead search '"third camp" year:1946..1950' --limit 5
     """
-    from masthead.search import QueryError, SearchIndex, SearchIndexError
-    from masthead.search.sync import index_path_for, is_stale, sync
+    from masthead.search import QueryError, SearchIndexError
+    from masthead.search.sync import index_path_for, open_index
     from masthead.search.writers import WriterNames
 
     store = open_archive(archive)
     try:
-        with SearchIndex.open(index_path_for(archive)) as ix:
-            if is_stale(store, ix):
-                sync(store, ix)
+        with open_index(store, index_path_for(archive), rebuilding=_rebuilding) as ix:
             results = WriterNames.of(store).merge(ix.search(query, sort=sort.value, limit=limit, offset=offset))
     except QueryError as exc:
         raise fail(f"cannot understand the query: {exc}", code=2) from None
@@ -421,15 +422,14 @@ def serve(
     """
     import uvicorn
 
-    from masthead.search import SearchIndex, SearchIndexError
-    from masthead.search.sync import index_path_for, sync
+    from masthead.search import SearchIndexError
+    from masthead.search.sync import index_path_for, open_index
     from masthead.web.app import create_app
 
     store = open_archive(archive)
     try:
-        index = SearchIndex.open(index_path_for(archive))
         with err.status("bringing the search index up to date"):
-            sync(store, index)
+            index = open_index(store, index_path_for(archive), rebuilding=_rebuilding)
     except SearchIndexError as exc:
         err.print(f"masthead: warning: search disabled ({exc}); run: masthead reindex", markup=False)
         index = None

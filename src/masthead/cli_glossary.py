@@ -328,15 +328,15 @@ def _link(store, archive: str) -> None:  # noqa: ANN001
 def _refresh_search(store, archive: str) -> None:  # noqa: ANN001
     """Bring the archive's search index, if it has one, up to date, so that its entity facet follows the
     links (the store queues a change for every article whose named entries changed)."""
-    from masthead.search import SearchIndex, SearchIndexError
-    from masthead.search.sync import index_path_for, sync
+    from masthead.search import SearchIndexError
+    from masthead.search.sync import index_path_for, open_index
 
     path = index_path_for(archive)
     if not os.path.isdir(path):
         return
     try:
-        with SearchIndex.open(path) as ix, err.status("updating the search index (entity facet)"):
-            sync(store, ix)
+        with err.status("updating the search index (entity facet)"):
+            open_index(store, path).close()
     except SearchIndexError as exc:
         err.print(f"masthead: warning: search index not updated ({exc}); run: masthead reindex", markup=False)
 

@@ -156,13 +156,11 @@ def export_command(
 
 def _search_ids(store, archive: str, query: str, limit: int) -> list[str]:  # noqa: ANN001
     """Ids of the articles a search finds, best first (the search index is brought up to date first)."""
-    from masthead.search import QueryError, SearchIndex, SearchIndexError
-    from masthead.search.sync import index_path_for, is_stale, sync
+    from masthead.search import QueryError, SearchIndexError
+    from masthead.search.sync import index_path_for, open_index
 
     try:
-        with SearchIndex.open(index_path_for(archive)) as ix:
-            if is_stale(store, ix):
-                sync(store, ix)
+        with open_index(store, index_path_for(archive)) as ix:
             return [h.doc_id for h in ix.search(query, limit=limit, facets=False).hits]
     except QueryError as exc:
         raise fail(f"cannot understand the query: {exc}") from None

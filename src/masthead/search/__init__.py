@@ -14,13 +14,14 @@ index: writing, searching), :mod:`.collect` (ranking rows into documents, facets
 spellings, the vocabulary, "did you mean"), :mod:`.related` (related articles).
 """
 
-from masthead.search.index import SORTS, SearchIndex, SearchIndexError, document_rows
+from masthead.search.index import SORTS, IndexFormatError, SearchIndex, SearchIndexError, document_rows
 from masthead.search.query import QueryError, parse_query
 from masthead.search.results import DocumentHit, FacetCount, Highlighter, Passage, SearchResults
 
 __all__ = [
     "SearchIndex",
     "SearchIndexError",
+    "IndexFormatError",
     "SearchResults",
     "DocumentHit",
     "Passage",

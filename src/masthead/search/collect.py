@@ -8,13 +8,14 @@
   distinct documents among the matching rows in the same pass: the query is evaluated twice per search
   (ranking, then facets and totals), not three times.
 - :func:`count_documents` counts them in a pass of its own, for a search without facets.
-- :func:`result_page` reads the stored text of a page's passages and the ``meta`` of its documents'
-  title rows, and makes the snippets.
+- :func:`result_page` reads the stored text of a page's passages (and, from the same rows, their
+  documents' ``meta``), and makes the snippets.
 - :func:`exclude_documents` turns a top-level ``-word`` into "documents without the word".
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -49,6 +50,8 @@ at most this many of the matching rows."""
 YEAR_BUCKETS = 10_000
 """Every year is listed (a terms count over the ``year`` field, not cut to the most frequent)."""
 _DOCS = {"cardinality": {"field": "doc_key"}}
+_MORE_PASSES = 3
+"""Passes for the top rows of documents not yet found, before one pass takes many rows at once."""
 
 
 def facet_counts(
@@ -207,29 +210,50 @@ def _group(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> dict[int,
     return groups
 
 
-def top_rows(searcher: tantivy.Searcher, q: Query, sort: str, need: int) -> tuple[int, dict[int, Rows]]:
+def top_rows(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, sort: str, need: int
+) -> tuple[int, dict[int, Rows]]:
     """``(matching rows, {doc_key: [(score, address)]})``: the first ``need`` documents (or more) in
-    result order, each with its rows in rank order. One pass counts and ranks; a second, wider one runs
-    only when the top rows held fewer than ``need`` documents."""
+    result order, each with its rows in rank order. One pass counts and ranks. When the top rows hold
+    fewer than ``need`` documents (a document whose heading matches brings all the rows under it), the
+    next passes take the top rows of the other documents, a few times, then the rows of all of them:
+    every row outside the top ones ranks below them, so the documents found first stay first."""
     order = {"oldest": Order.Asc, "newest": Order.Desc}.get(sort)
     k = max(need * 8, 80)
 
-    def run(k: int, count: bool) -> tantivy.SearchResult:
+    def run(q: Query, k: int, count: bool) -> tantivy.SearchResult:
         if order is None:
             return searcher.search(q, k, count=count)
         return searcher.search(q, k, count=count, order_by_field="date", order=order)
 
-    res = run(k, True)
+    res = run(q, k, True)
     total = res.count or 0
     groups = _group(searcher, res.hits)
-    if len(groups) < need and len(res.hits) == k < total:
-        groups = _group(searcher, run(min(total, need * 200, 50_000), False).hits)
+    seen = len(res.hits)
+    for _ in range(_MORE_PASSES):
+        if len(groups) >= need or len(res.hits) < k or seen >= total:
+            break
+        others = Query.boolean_query([(Occur.Must, q), (Occur.MustNot, any_of(schema, "doc_key", list(groups)))])
+        res = run(others, k, False)
+        seen += len(res.hits)
+        for key, rows in _group(searcher, res.hits).items():
+            groups.setdefault(key, []).extend(rows)
+    else:
+        if len(groups) < need and len(res.hits) == k and seen < total:
+            groups = _group(searcher, run(q, min(total, need * 200, 50_000), False).hits)
     if order is None:
-        # equal scores (to 4 significant places) are broken by date, oldest first, undated last
+        # equal scores (to 4 significant places) are broken by date, oldest first, undated last; the
+        # documents are in order of their best scores already, so only the first ``need`` (and any
+        # tied with the last of them) are sorted again
         keys = list(groups)
-        dates = searcher.fast_field_values("date", [groups[key][0][1] for key in keys])
-        rank = {key: (-float(f"{groups[key][0][0]:.4g}"), d or 99_999_999) for key, d in zip(keys, dates, strict=True)}
-        groups = {key: groups[key] for key in sorted(keys, key=lambda key: rank[key])}
+        scores = [float(f"{groups[key][0][0]:.4g}") for key in keys[:need]]
+        while scores and len(scores) < len(keys) and float(f"{groups[keys[len(scores)]][0][0]:.4g}") == scores[-1]:
+            scores.append(scores[-1])
+        head = keys[: len(scores)]
+        dates = searcher.fast_field_values("date", [groups[key][0][1] for key in head])
+        rank = {key: (-sc, d or 99_999_999) for key, sc, d in zip(head, scores, dates, strict=True)}
+        head.sort(key=rank.__getitem__)
+        groups = {key: groups[key] for key in itertools.chain(head, keys[len(head) :])}
     return total, groups
 
 
@@ -249,36 +273,28 @@ def result_page(
     page = list(groups)[offset : offset + limit]
     if not page:
         return []
-    in_page = any_of(schema, "doc_key", page)
     if sort != "relevance":
+        in_page = any_of(schema, "doc_key", page)
         # ordered by date: each document's best passages by score, among its own rows
         scoped = Query.boolean_query([(Occur.Must, q), (Occur.Must, in_page)])
         best = _group(searcher, searcher.search(scoped, len(page) * per_doc * 8, count=False).hits)
         groups = {key: best.get(key) or groups[key] for key in page}
-    metas = _metas(searcher, schema, in_page, len(page))
-    return [_hit(searcher, metas[key], groups[key][: per_doc + 1], per_doc, hl) for key in page if key in metas]
+    return [_hit(searcher, groups[key][: per_doc + 1], per_doc, hl) for key in page]
 
 
-def _metas(searcher: tantivy.Searcher, schema: tantivy.Schema, in_page: Query, n: int) -> dict[int, dict]:
-    titles = Query.boolean_query([(Occur.Must, in_page), (Occur.Must, Query.term_query(schema, "kind", "title"))])
-    hits = searcher.search(titles, n, count=False).hits
-    keys = searcher.fast_field_values("doc_key", [a for _, a in hits])
-    out = {}
-    for (_, addr), key in zip(hits, keys, strict=True):
-        d = searcher.doc(addr)
-        out[key] = json.loads(d.get_first("meta") or "{}")
-    return out
-
-
-def _hit(searcher: tantivy.Searcher, meta: dict, rows: Rows, per_doc: int, hl: Highlighter) -> DocumentHit:
+def _hit(searcher: tantivy.Searcher, rows: Rows, per_doc: int, hl: Highlighter) -> DocumentHit:
     """A document with the passages to show: its best rows where the words are (a row that matched
     through its heading alone is kept only as a fallback); a document found by its title (or by a
-    filter alone) shows its opening."""
+    filter alone) shows its opening. The document's title, writers and the like come from the ``meta``
+    of the first row read (every row stores it)."""
     shown: list[Passage] = []
     fallback: Passage | None = None
+    meta: dict | None = None
     for score, addr in rows:
         d = searcher.doc(addr)
         kind = d.get_first("kind") or "paragraph"
+        if meta is None or kind == "title":  # the title row's meta also holds the preview
+            meta = json.loads(d.get_first("meta") or "{}")
         block = int(d.get_first("block"))
         if kind == "title":
             text, anchor = meta.get("preview") or "", ""
@@ -301,6 +317,7 @@ def _hit(searcher: tantivy.Searcher, meta: dict, rows: Rows, per_doc: int, hl: H
             fallback = p
     if not shown and fallback is not None:
         shown = [fallback]
+    meta = meta or {}
     title = meta.get("title") or ""
     return DocumentHit(
         doc_id=meta.get("doc_id", ""),

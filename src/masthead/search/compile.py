@@ -57,7 +57,8 @@ class Compiled:
     """A compiled query: ``query`` (None when the text held nothing to search), ``relax()`` building a
     form that needs most rather than all words (None when that does not apply), the highlighter, the
     typo corrections (``word -> [vocabulary words]``) with their places in the query text, and the
-    top-level excluded clauses (``excluded``), which the index applies to whole documents."""
+    top-level excluded clauses (``excluded``), which the index applies to whole documents; ``max_rows``:
+    at most how many rows the query can match, from the index's word frequencies (None: not known)."""
 
     query: Query | None
     relax: Callable[[], Query | None] = lambda: None
@@ -66,6 +67,7 @@ class Compiled:
     replacements: list[tuple[tuple[int, int], str]] = field(default_factory=list)
     text_terms: bool = False
     excluded: list[Query] = field(default_factory=list)
+    max_rows: int | None = None
 
 
 class Compiler:
@@ -112,7 +114,26 @@ class Compiler:
             q = Query.boolean_query([(Occur.Must, q), (Occur.Should, near)])
         hl = Highlighter(frozenset(self.terms), tuple(self.prefixes), tuple(dict.fromkeys(self.phrases)))
         reps = list(dict(self.replacements).items())
-        return Compiled(q, lambda: self.relaxed(node), hl, self.corrections, reps, self.text_terms, excluded)
+        bound = self.max_rows(node) if q is not None else 0
+        return Compiled(q, lambda: self.relaxed(node), hl, self.corrections, reps, self.text_terms, excluded, bound)
+
+    def max_rows(self, n: Node) -> int | None:
+        """An upper bound on the rows ``n`` matches (None: not known), from the frequencies of its words
+        (in any searchable field: a bound for one field too): a word matches at most the rows holding
+        one of its spellings, a phrase at most those of its rarest position, an AND at most its rarest
+        part, an OR at most the sum of its parts. Names, prefixes and years are not bounded."""
+        if isinstance(n, (Term, Phrase)) and n.field not in FACET_FIELDS:
+            tokens = self.analyzer.analyze(n.text)
+            if not tokens:
+                return None
+            return min(sum(self.df(t) for t in itertools.chain(*self.alternatives(tok))) for tok in tokens)
+        if isinstance(n, And):
+            known = [b for b in (self.max_rows(it) for it in n.items if not isinstance(it, Not)) if b is not None]
+            return min(known) if known else None
+        if isinstance(n, Or):
+            parts = [self.max_rows(it) for it in n.items]
+            return None if any(b is None for b in parts) else sum(b for b in parts if b is not None)
+        return None
 
     # -- nodes ---------------------------------------------------------------------------------------
     def node(self, n: Node) -> Query | None:

@@ -58,9 +58,9 @@ from masthead.search.schema import (
 )
 from masthead.search.spelling import Vocabulary
 
-__all__ = ["SearchIndex", "SearchIndexError", "document_rows", "doc_key", "SORTS", "SCHEMA_VERSION"]
+__all__ = ["SearchIndex", "SearchIndexError", "IndexFormatError", "document_rows", "doc_key", "SORTS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SORTS = ("relevance", "oldest", "newest")
 MAX_LIMIT = 200
 MAX_OFFSET = 10000
@@ -69,6 +69,11 @@ DEFAULT_HEAP = 200_000_000
 
 class SearchIndexError(Exception):
     """The index folder cannot be opened or written (locked, damaged, built by another version)."""
+
+
+class IndexFormatError(SearchIndexError):
+    """The index folder holds an index in another format (built by another version of Masthead): it can
+    only be rebuilt (see :func:`masthead.search.sync.open_index`)."""
 
 
 class SearchIndex:
@@ -109,7 +114,7 @@ class SearchIndex:
             except (OSError, ValueError) as exc:
                 raise SearchIndexError(f"{meta}: unreadable ({exc}); rebuild the index") from exc
             if version != SCHEMA_VERSION:
-                raise SearchIndexError(
+                raise IndexFormatError(
                     f"{p}: search index format {version}, this Masthead uses {SCHEMA_VERSION}; rebuild the index"
                 )
         elif p.exists() and (not p.is_dir() or any(p.iterdir())):
@@ -338,24 +343,28 @@ class SearchIndex:
                 return self._job(facets_and_documents, searcher, q, unit=facet_unit, skip=skip, documents=documents)
 
             # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
-            # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum,
-            # and documents are counted apart, beside too. On a busy machine, after the ranking, in this
-            # thread: knowing how many rows match, the same pass also counts the documents (all of them, or
-            # a sample), so that the query is evaluated twice (ranking, facets), not three times.
+            # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum.
+            # The documents among the matching rows are then counted in the same pass when the words'
+            # frequencies show that few rows can match (all of them counted: cheap), else apart, beside
+            # too. On a busy machine, after the ranking, in this thread: knowing how many rows match, the
+            # same pass also counts the documents (all of them, or a sample), so that the query is
+            # evaluated twice (ranking, facets), not three times.
             early = facets and _cores_free()
-            fut = facet_pass(q, None) if early else None
-            rows, groups = top_rows(searcher, q, sort, offset + limit)
+            few = not browse and compiled.max_rows is not None and compiled.max_rows <= _collect.EXACT_DOCS_ROWS
+            counting = 0 if early and few else None  # what the facet pass counts of the documents
+            fut = facet_pass(q, counting) if early else None
+            rows, groups = top_rows(searcher, self._schema, q, sort, offset + limit)
             relaxed = False
             if rows == 0:
                 rq = compiled.relax()
                 if rq is not None:
                     q2 = full(rq)
-                    rows2, groups2 = top_rows(searcher, q2, sort, offset + limit)
+                    rows2, groups2 = top_rows(searcher, self._schema, q2, sort, offset + limit)
                     if rows2:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
                         if fut is not None:
                             fut.drop()
-                            fut = facet_pass(q, None)
+                            fut, counting = facet_pass(q, None), None
             # the documents among the matching rows: known without counting when every matching row is
             # among the ranked ones (a small result set) or when only title rows match (browsing);
             # otherwise counted, or for many rows estimated from a sample (see sample_shift)
@@ -365,8 +374,11 @@ class SearchIndex:
             # rows are cheap to find, a pass of its own over the word's rows within the sample costs less
             # (the same documents either way, so the same count)
             apart = shift is not None and (not facets or early or (shift > 0 and _single_word(node)))
+            if apart and counting == 0 == shift:
+                apart = False  # the early facet pass counts them
             if facets and rows and fut is None:
-                fut = facet_pass(q, None if apart else shift)
+                counting = None if apart else shift
+                fut = facet_pass(q, counting)
             fut_docs = self._job(count_documents, searcher, self._schema, q, rows) if apart else None
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
@@ -375,7 +387,7 @@ class SearchIndex:
             docs, estimated = (len(groups) if complete and not browse else rows), False
             if fut is not None:
                 facet_values, counted = fut.result()
-                if counted is not None:
+                if counted is not None and shift is not None and counting == shift:
                     docs, estimated = min(rows, counted), bool(shift)
             if fut_docs is not None:
                 docs, estimated = fut_docs.result()

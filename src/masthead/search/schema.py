@@ -24,8 +24,10 @@ facet counts its values, three times cheaper than a histogram of ``date``); ``sa
 the levels 1 .. k for a document key whose first k bits are 0, at most :data:`SAMPLE_LEVELS`, so that
 the term ``s`` lists the rows of a random 1/2^s of the documents, about one term per row on average: the
 sample the document total is estimated from, found through the index rather than by reading ``doc_key``
-for every row). The title row alone stores ``doc_id`` and ``meta`` (JSON: title, writers, periodical,
-issue, date, preview) for display.
+for every row). Every row stores ``meta`` (JSON: doc id, title, writers, periodical, issue, date) for
+display, so that a result page needs no search of its own for its documents' title rows (compressed with
+the rows around it, the repeated JSON adds little to the index); the title row's ``meta`` also holds a
+preview (the start of the text), and the title row alone stores ``doc_id``.
 """
 
 from __future__ import annotations
@@ -80,8 +82,7 @@ def silent_analyzer() -> tantivy.TextAnalyzer:
 
 def build_schema() -> tantivy.Schema:
     """The index schema (see the module docstring). Rows are kept lean: indexing cost grows with the
-    number of fields per row, so what is only shown in results lives once per document, in the title
-    row's ``meta``."""
+    number of fields per row, so what is only shown in results is one stored JSON field, ``meta``."""
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("doc_id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("doc_key", indexed=True, fast=True)
@@ -166,8 +167,11 @@ def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[
         "periodical": doc.source.periodical,
         "issue": _issue_label(doc) or None,
         "date": date,
-        "preview": first[:PREVIEW_CHARS],
     }
+    # every row stores the document's meta, so that a result page reads it from the rows it shows (no
+    # second search for the title rows); the preview, shown for a title match, on the title row alone
+    common["meta"] = json.dumps(meta, ensure_ascii=False)
+    meta["preview"] = first[:PREVIEW_CHARS]
     title_row = {
         **common,
         "doc_id": doc.id,

@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from masthead.model import Document
-from masthead.search.index import SearchIndex
+from masthead.search.index import IndexFormatError, SearchIndex
 from masthead.store import Store
 
 STATE_FILE = "applied.json"
@@ -82,6 +83,32 @@ def _entities(store: Store, doc_id: str | None = None) -> dict[str, list[str]]:
     """Glossary entry names per document for the ``entity`` field (none for a store without a glossary)."""
     names = getattr(store, "entity_names", None)
     return names(doc_id) if names is not None else {}
+
+
+def open_index(store: Store, path: str | Path, *, rebuilding: Callable[[str], None] | None = None) -> SearchIndex:
+    """The index at ``path`` opened and brought up to date with ``store`` (created when missing). An index
+    written by another version of Masthead is rebuilt from the documents (it is derived data: the store
+    holds them), after ``rebuilding`` is told why. Raises :class:`SearchIndexError` for a folder that
+    cannot be opened at all."""
+    try:
+        index = SearchIndex.open(path)
+    except IndexFormatError as exc:
+        if rebuilding is not None:
+            rebuilding(str(exc))
+        index = SearchIndex.open(path, reset=True)
+        try:
+            reindex(store, index)
+        except BaseException:
+            index.close()
+            raise
+        return index
+    try:
+        if is_stale(store, index):
+            sync(store, index)
+    except BaseException:
+        index.close()
+        raise
+    return index
 
 
 def reindex(store: Store, index: SearchIndex) -> int:
