@@ -481,9 +481,7 @@ def test_documents_beyond_rows_crowded_by_one_document(
         assert res.total == 13 and not res.total_estimated
         assert res.total_passages == 121 + 12  # the heading row and every row under it, and the others
         page2 = index.search("coal miners", limit=10, offset=10)
-        assert {h.doc_id for h in page2.hits} | {h.doc_id for h in res.hits} == {"la/crowd"} | {
-            d.id for d in others
-        }
+        assert {h.doc_id for h in page2.hits} | {h.doc_id for h in res.hits} == {"la/crowd"} | {d.id for d in others}
         assert {f.value: f.count for f in res.facets["writer"]} == {"Hal Draper": 121, "Max Shachtman": 12}
 
 

@@ -174,6 +174,7 @@ class _FoldTable(dict):
 
 
 _RESIZING: set[str] = set()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]").findall
 _WORD_CHAR = re.compile(r"[^\W_]").match
 _TABLE = _FoldTable()
 
@@ -196,11 +197,20 @@ def _is_plain(ch: str) -> bool:
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """The text folded as the index folds it, with, for every folded position (and the end), the
     position in ``text`` it came from (None when positions are unchanged, the usual case)."""
-    odd = {ch for ch in set(text) if ch > "\x7f"}
+    odd = set(_NON_ASCII(text))
     # the usual case: every non-ASCII character of the text folds to its own lower case (curly quotes,
     # dashes, most Cyrillic or Greek letters), so the whole text is lower-cased at once
     if odd <= _PLAIN or (odd.isdisjoint(_NOT_PLAIN) and all(_is_plain(ch) for ch in odd)):
         return text.lower(), None
+    # next: the others fold to one character each (é -> e), so the text is lower-cased at once and
+    # their lower-case forms replaced (folding lower-cases first: a character and its lower-case form
+    # fold alike, so every occurrence of that form folds the same way, whatever it came from)
+    bad = [ch for ch in odd if not _is_plain(ch)]
+    if all(ch != "\u03a3" and len(ch.lower()) == 1 == len(_TABLE[ord(ch)]) for ch in bad):
+        folded = text.lower()
+        for ch in bad:
+            folded = folded.replace(ch.lower(), _TABLE[ord(ch)])
+        return folded, None
     # otherwise character by character, through the table (in C)
     folded = text.translate(_TABLE)
     if len(folded) == len(text) and _RESIZING.isdisjoint(odd):
