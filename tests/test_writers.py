@@ -294,6 +294,15 @@ def test_search_follows_pen_names_and_merges(tmp_path: Path) -> None:
         assert facet(writer="J.R. Johnson") == {"C.L.R. James": 2}  # an old link to the pen name still works
         store.add_writer_alias("Martin Abern", "max-shachtman")  # a name no article carries: nothing changes
         assert facet() == {"C.L.R. James": 2, "Max Shachtman": 1}
+
+        def typed(query: str) -> list[str]:  # writer: typed in the query follows the catalogue too
+            return sorted(h.doc_id for h in service.search(SearchParams(q=query)).hits)
+
+        assert typed("revolutionary writer:james") == ["la/1", "la/2"]
+        assert typed('revolutionary writer:"j.r. johnson"') == ["la/1", "la/2"]
+        assert typed("revolutionary writer:abern") == ["la/3"]  # the alias names Shachtman
+        assert typed("revolutionary writer:shachtman") == ["la/3"]
+        assert sorted(h.doc_id for h in index.search("revolutionary writer:james").hits) == ["la/1"]  # bylines
     store.close()
 
 

@@ -362,7 +362,8 @@ def search(
     store = open_archive(archive)
     try:
         with open_index(store, index_path_for(archive), rebuilding=_rebuilding) as ix:
-            results = WriterNames.of(store).merge(ix.search(query, sort=sort.value, limit=limit, offset=offset))
+            names = WriterNames.of(store)
+            results = names.merge(ix.search(query, sort=sort.value, limit=limit, offset=offset, writers=names))
     except QueryError as exc:
         raise fail(f"cannot understand the query: {exc}", code=2) from None
     except SearchIndexError as exc:

@@ -158,10 +158,12 @@ def _search_ids(store, archive: str, query: str, limit: int) -> list[str]:  # no
     """Ids of the articles a search finds, best first (the search index is brought up to date first)."""
     from masthead.search import QueryError, SearchIndexError
     from masthead.search.sync import index_path_for, open_index
+    from masthead.search.writers import WriterNames
 
     try:
         with open_index(store, index_path_for(archive)) as ix:
-            return [h.doc_id for h in ix.search(query, limit=limit, facets=False).hits]
+            writers = WriterNames.of(store)
+            return [h.doc_id for h in ix.search(query, limit=limit, facets=False, writers=writers).hits]
     except QueryError as exc:
         raise fail(f"cannot understand the query: {exc}") from None
     except SearchIndexError as exc:

@@ -82,8 +82,10 @@ class Compiler:
         *,
         fuzzy: bool = True,
         names: Callable[[str], NameList] | None = None,
+        widen: Callable[[str, list[str]], list[str]] | None = None,
     ) -> None:
         self.names = names or (lambda field: [])
+        self.widen = widen
         self.schema = schema
         self.analyzer = analyzer
         self.searcher = searcher
@@ -264,11 +266,14 @@ class Compiler:
     def name_query(self, fname: str, tokens: list[str], *, prefix: bool = False) -> Query:
         """``writer:shachtman``, ``periodical:"labor action"``, ``writer:trot*``: the exact names whose
         words contain the query's words in order (the last one as a prefix for ``*``); with fuzzy
-        matching, a name one edit away from a word the names lack."""
+        matching, a name one edit away from a word the names lack. ``widen`` (when given) adds the other
+        names of what was found: a writer's pen names, say."""
         names = self.names(fname)
         found = [name for name, toks in names if _contains(toks, tokens, prefix, 0)]
         if not found and self.fuzzy and not prefix:
             found = [name for name, toks in names if _contains(toks, tokens, prefix, 1)]
+        if found and self.widen is not None:
+            found = self.widen(fname, found)
         if not found:
             return Query.empty_query()
         return any_of(self.schema, FACET_FIELDS[fname], found)

@@ -57,6 +57,7 @@ from masthead.search.schema import (
     silent_analyzer,
 )
 from masthead.search.spelling import Vocabulary
+from masthead.search.writers import WriterNames
 
 __all__ = ["SearchIndex", "SearchIndexError", "IndexFormatError", "document_rows", "doc_key", "SORTS", "SCHEMA_VERSION"]
 
@@ -290,6 +291,7 @@ class SearchIndex:
         per_document: int = 2,
         fuzzy: bool = True,
         facet_unit: str = "passages",
+        writers: WriterNames | None = None,
     ) -> SearchResults:
         """Search the archive. Any text gives results or raises :class:`QueryError` with a message for
         the reader (see :mod:`masthead.search.query` for the language).
@@ -301,7 +303,9 @@ class SearchIndex:
         paragraphs (``facet_unit="passages"``, exact and fast) or documents (``"documents"``, slower
         at scale; see :func:`~masthead.search.collect.aggregate`); ``per_document``: best passages
         kept per document; ``fuzzy``: also search the nearest vocabulary words for a word the archive
-        does not contain.
+        does not contain; ``writers``: how the catalogue files bylines (pen names, merged writers), so
+        that ``writer:`` in the query finds every name of the writers it names (the facet and the
+        ``writer`` filter are the caller's: see :mod:`masthead.search.writers`).
         """
         t0 = time.perf_counter()
         if sort not in SORTS:
@@ -321,7 +325,8 @@ class SearchIndex:
             searcher,
             self._vocab,
             fuzzy=fuzzy,
-            names=lambda f: self.names(f, searcher),
+            names=lambda f: self._names_for(f, searcher, writers),
+            widen=None if writers is None or not writers.canonical else self._widener(writers, searcher),
         )
         compiled = compiler.compile(node)
         filt = filter_queries(self._schema, dict(filters or {}))
@@ -444,6 +449,26 @@ class SearchIndex:
         res = s.search(Query.term_query(self._schema, "doc_key", doc_key(doc_id)), 100000, count=False)
         rows = [s.doc(a).to_dict() for _, a in res.hits]
         return sorted(rows, key=lambda d: (d.get("kind") != ["title"], d["block"][0], d.get("anchor", [""])[0]))
+
+    def _names_for(self, facet: str, searcher: tantivy.Searcher, writers: WriterNames | None) -> NameList:
+        """:meth:`names`, with, for ``writer``, the writers the catalogue files bylines under, found by
+        their own names and by their aliases' (neither need be a byline: a merged writer's name, a pen
+        name no article carries yet)."""
+        names = self.names(facet, searcher)
+        if facet != "writer" or writers is None or not writers.canonical:
+            return names
+        extra = {(w, tuple(self._analyzer.analyze(w))) for w in writers.canonical.values()}
+        extra |= {(w, tuple(self._analyzer.analyze(slug.replace("-", " ")))) for slug, w in writers.canonical.items()}
+        return names + sorted(extra)
+
+    def _widener(self, writers: WriterNames, searcher: tantivy.Searcher) -> Callable[[str, list[str]], list[str]]:
+        def widen(facet: str, found: list[str]) -> list[str]:
+            if facet != "writer":
+                return found
+            bylines = [n for n, _ in self.names("writer", searcher)]
+            return list(writers.expand({"writer": found}, bylines)["writer"])
+
+        return widen
 
     def names(self, facet: str, searcher: tantivy.Searcher | None = None) -> NameList:
         """Every value of a facet field (``writer``, ``periodical``, ``entity``) with its analysed

@@ -188,6 +188,7 @@ class SearchService:
             limit=limit,
             offset=params.offset if offset is None else offset,
             facet_unit="documents",
+            writers=names,
         )
         return names.merge(results)
 
