@@ -174,7 +174,6 @@ class _FoldTable(dict):
 
 
 _RESIZING: set[str] = set()
-_NON_ASCII = re.compile(r"[^\x00-\x7f]").findall
 _WORD_CHAR = re.compile(r"[^\W_]").match
 _TABLE = _FoldTable()
 
@@ -197,15 +196,17 @@ def _is_plain(ch: str) -> bool:
 def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     """The text folded as the index folds it, with, for every folded position (and the end), the
     position in ``text`` it came from (None when positions are unchanged, the usual case)."""
-    odd = set(_NON_ASCII(text))
+    odd = {ch for ch in set(text) if ch > "\x7f"}
+    for ch in odd.difference(_PLAIN, _NOT_PLAIN):  # each character is judged once per process
+        _is_plain(ch)
+    bad = odd & _NOT_PLAIN
     # the usual case: every non-ASCII character of the text folds to its own lower case (curly quotes,
     # dashes, most Cyrillic or Greek letters), so the whole text is lower-cased at once
-    if odd <= _PLAIN or (odd.isdisjoint(_NOT_PLAIN) and all(_is_plain(ch) for ch in odd)):
+    if not bad:
         return text.lower(), None
     # next: the others fold to one character each (é -> e), so the text is lower-cased at once and
     # their lower-case forms replaced (folding lower-cases first: a character and its lower-case form
     # fold alike, so every occurrence of that form folds the same way, whatever it came from)
-    bad = [ch for ch in odd if not _is_plain(ch)]
     if all(ch != "\u03a3" and len(ch.lower()) == 1 == len(_TABLE[ord(ch)]) for ch in bad):
         folded = text.lower()
         for ch in bad:
