@@ -215,3 +215,27 @@ def test_example_sentences_and_form_parsing() -> None:
     assert entry_from_form(e, {"date_from": " 1900 ", "aliases": "Y"}) == e.replace(date_from=1900, aliases=("Y",))
     with pytest.raises(GlossaryError, match="form: .*year"):
         entry_from_form(e, {"date_from": "soon"})
+
+
+def test_queue_is_paged(client: TestClient, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import masthead.web.glossary_queue_routes as routes
+
+    monkeypatch.setattr(routes, "QUEUE_PAGE", 2)
+    csrf = login(client)
+    first = client.get("/glossary/queue").text
+    order = re.findall(r'data-proposal="([a-z0-9-]+)"', first)
+    assert len(order) == 2 and "1–2 are shown" in first
+    assert 'rel="next" href="/glossary/queue?offset=2"' in first and 'rel="prev"' not in first
+    second = client.get("/glossary/queue?offset=2").text
+    rest = re.findall(r'data-proposal="([a-z0-9-]+)"', second)
+    assert len(rest) == 1 and not set(rest) & set(order) and "3. " in second
+    assert 'rel="prev" href="/glossary/queue"' in second and 'rel="next"' not in second
+    assert 'name="offset" value="2"' in second  # a decision made here comes back to this page
+    api = client.get("/api/glossary/queue?offset=2&limit=5").json()
+    assert api["offset"] == 2 and [e["id"] for e in api["entries"]] == rest
+    # deciding the only proposal of the last page comes back to the page before (now the last)
+    r = client.post("/glossary/queue", data={"id": rest[0], "action": "reject", "offset": "2", "csrf": csrf})
+    assert r.status_code == 303 and "offset=2" in r.headers["location"]
+    after = client.get(r.headers["location"].split("#")[0]).text
+    assert re.findall(r'data-proposal="([a-z0-9-]+)"', after) == order and store.get_entry(rest[0]).status == "rejected"
+    assert client.get("/glossary/queue?offset=-1").status_code == 400

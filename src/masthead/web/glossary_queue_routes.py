@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from masthead.web.app import Pages
 
 QUEUE_PAGE = 100
-"""The queue page shows at most this many proposals (the best first)."""
+"""A page of the queue shows at most this many proposals (the best first; later ones on later pages)."""
 EXAMPLE_DOCUMENTS = 3
 """Example sentences come from at most this many of the documents the proposer noted."""
 
@@ -142,13 +142,17 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
         headers = {"Content-Security-Policy": REVIEW_CSP, "Cache-Control": "no-store"}
         return HTMLResponse(page, status_code=status_code, headers=headers)
 
-    def queue_page(editor: Editor, *, done: str | None = None, linked: int | None = None, error: str = "") -> str:
+    def queue_page(
+        editor: Editor, *, done: str | None = None, linked: int | None = None, error: str = "", offset: int = 0
+    ) -> str:
         found = store.proposals()  # type: ignore[attr-defined]
+        if offset >= len(found):  # past the end (proposals decided since the link was made): the last page
+            offset = max(0, (len(found) - 1) // QUEUE_PAGE * QUEUE_PAGE)
         cache: dict[str, Any] = {}
         accepted = store.list_entries(status="accepted")
         by_name = {n.casefold(): e.id for e in accepted for n in e.names()}
         items = []
-        for entry, raw in found[:QUEUE_PAGE]:
+        for entry, raw in found[offset : offset + QUEUE_PAGE]:
             evidence = {"documents": 0, "occurrences": 0, "reasons": [], "alias_of": None, "examples": [], **raw}
             alias_of = evidence["alias_of"] if isinstance(evidence["alias_of"], str) else None
             guess = by_name.get(entry.name.casefold()) or (by_name.get(alias_of.casefold()) if alias_of else None)
@@ -158,6 +162,10 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
             editor=editor,
             items=items,
             total=len(found),
+            offset=offset,
+            page_size=QUEUE_PAGE,
+            prev_offset=max(0, offset - QUEUE_PAGE) if offset else None,
+            next_offset=offset + QUEUE_PAGE if offset + QUEUE_PAGE < len(found) else None,
             accepted=accepted,
             types=ENTRY_TYPES,
             done=done_message(done, linked),
@@ -167,9 +175,12 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
 
     @app.get("/glossary/queue", include_in_schema=False)
     def queue(
-        done: str | None = None, n: int | None = Query(None, ge=0), editor: Editor = Depends(require_editor)
+        done: str | None = None,
+        n: int | None = Query(None, ge=0),
+        offset: int = Query(0, ge=0, le=10_000_000),
+        editor: Editor = Depends(require_editor),
     ) -> Response:
-        return html(queue_page(editor, done=done, linked=n))
+        return html(queue_page(editor, done=done, linked=n, offset=offset))
 
     @app.post("/glossary/queue", include_in_schema=False)
     def decide(
@@ -179,6 +190,7 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
         name: str | None = Form(None),
         description: str | None = Form(None),
         target: str = Form(""),
+        offset: int = Form(0, ge=0, le=10_000_000),
         editor: Editor = Depends(require_editor_post),
     ) -> Response:
         # a plain function: FastAPI runs it in its threadpool, so the store's work never blocks the loop
@@ -203,10 +215,12 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
             else:
                 raise StoreError(f"unknown action {action!r}: use accept, merge or reject")
         except (StoreError, GlossaryError) as exc:
-            return html(queue_page(editor, error=str(exc)), 409)
+            return html(queue_page(editor, error=str(exc), offset=offset), 409)
         query: dict[str, str | int] = {"done": {"accept": "accepted", "merge": "merged"}.get(action, "rejected")}
         if linked is not None:
             query["n"] = linked
+        if offset:  # back to the page the decision was made on
+            query["offset"] = offset
         anchor = f"#p-{after[0]}" if after else ""
         return RedirectResponse(urls.glossary_queue() + "?" + urlencode(query) + anchor, status_code=303)
 
@@ -240,12 +254,14 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
 
     @app.get("/api/glossary/queue", tags=["api"], summary="Proposed glossary entries (editors only)")
     def api_queue(
-        limit: int = Query(QUEUE_PAGE, ge=1, le=1000), editor: Editor = Depends(require_editor)
+        limit: int = Query(QUEUE_PAGE, ge=1, le=1000),
+        offset: int = Query(0, ge=0, le=10_000_000),
+        editor: Editor = Depends(require_editor),
     ) -> dict[str, Any]:
         found = store.proposals()  # type: ignore[attr-defined]
         cache: dict[str, Any] = {}
         rows = []
-        for entry, evidence in found[:limit]:
+        for entry, evidence in found[offset : offset + limit]:
             d = entry.to_dict()
             d["evidence"] = evidence
             d["examples"] = [
@@ -253,4 +269,4 @@ def add_glossary_queue_routes(app: FastAPI, store: Store, urls: Urls, pages: Pag
                 for doc_id, title, before, surface, after in proposal_examples(store, entry, evidence, cache)
             ]
             rows.append(d)
-        return {"proposed": len(found), "entries": rows}
+        return {"proposed": len(found), "offset": offset, "entries": rows}

@@ -123,9 +123,9 @@ class Urls:
         """The glossary: every entry by type, A to Z."""
         return self._page("glossary")
 
-    def glossary_queue(self) -> str:
-        """The editors' queue of proposed glossary entries (web app only)."""
-        return self._page("glossary/queue")
+    def glossary_queue(self, *, offset: int = 0) -> str:
+        """The editors' queue of proposed glossary entries (web app only; ``offset`` for later pages)."""
+        return self._page("glossary/queue", {"offset": offset} if offset else None)
 
     def entry(self, entry_id: str) -> str:
         """A glossary entry's page: what it is and every article naming it."""
