@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Store, WriterSummary
-from masthead.store.catalogue import catalogue_slug
-from masthead.web.app import FULL_TOC_LIMIT, PAGE_SIZE, issue_heading
+from masthead.store.catalogue import catalogue_slug, issue_heading
+from masthead.web.app import FULL_TOC_LIMIT, PAGE_SIZE
 
 NO_MENTIONS = "-"
 """The mention digest of a document with no glossary mentions (see :mod:`masthead.publish.glossary_plan`)."""

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from masthead.model import Document, ModelError, slugify, validate
-from masthead.store import DocumentSummary, PeriodicalSummary, StoreError
+from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, StoreError
 
 _MONTHS = (
     "January",
@@ -138,3 +138,17 @@ def summary_row(r: Sequence[Any]) -> DocumentSummary:
 def periodical_row(r: Sequence[Any]) -> PeriodicalSummary:
     """A :class:`PeriodicalSummary` from (slug, title, count, first year text, last year text)."""
     return PeriodicalSummary(slug=r[0], title=r[1], documents=r[2], first_year=_year(r[3]), last_year=_year(r[4]))
+
+
+def issue_heading(issue: IssueSummary) -> str:
+    """An issue as an ETOL index names it: ``"Vol. 12 No. 10, 8 March 1948"``.
+
+    The store's label (which also knows seasons: ``"Vol. 3 No. 4, Fall 1956"``) when it has one, else
+    built from volume, number and date the way the store builds labels.
+    """
+    return issue.label or issue_label(issue.volume, issue.number, issue.date)
+
+
+def date_key(doc: DocumentSummary) -> tuple[int, str, str]:
+    """The order of a writer's articles: dated ones by date and page, then undated ones by title."""
+    return (0, doc.date, doc.pages or "") if doc.date else (1, "", doc.title)

@@ -11,7 +11,6 @@ that forbids scripts, except, when the app has a search index, the site's own ``
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,7 +29,8 @@ from masthead.model import Document
 from masthead.render.html import article_body
 from masthead.search import Highlighter, SearchIndex
 from masthead.store import DocumentSummary, IssueSummary, PeriodicalSummary, Revision, Store, WriterSummary
-from masthead.store.catalogue import format_date, issue_label
+from masthead.store.catalogue import date_key, format_date, issue_heading
+from masthead.web.api_routes import API_PAGE, add_api_routes
 from masthead.web.catalogue_routes import add_catalogue_routes
 from masthead.web.glossary_queue_routes import add_glossary_queue_routes
 from masthead.web.glossary_routes import add_glossary_routes, article_with_mentions
@@ -54,10 +54,8 @@ STATIC = HERE / "static"
 FULL_TOC_LIMIT = 400
 """A periodical with at most this many documents shows every issue's contents on its own page."""
 
-PAGE_SIZE = 100
-"""Articles per page on the all-articles list; also the JSON API's default ``limit``."""
-
-MAX_LIMIT = 1000
+PAGE_SIZE = API_PAGE
+"""Articles per page on the all-articles list (the JSON API's default ``limit`` too)."""
 
 CSP = (
     "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
@@ -75,15 +73,6 @@ class NotFound(Exception):
 def human_date(value: str | None) -> str:
     """``"1948-03-08"`` -> ``"8 March 1948"``; ``"1948-03"`` -> ``"March 1948"``; other text unchanged."""
     return format_date(value) or ""
-
-
-def issue_heading(issue: IssueSummary) -> str:
-    """An issue as an ETOL index names it: ``"Vol. 12 No. 10, 8 March 1948"``.
-
-    The store's label (which also knows seasons: ``"Vol. 3 No. 4, Fall 1956"``) when it has one, else
-    built from volume, number and date the way the store builds labels.
-    """
-    return issue.label or issue_label(issue.volume, issue.number, issue.date)
 
 
 def pages_label(pages: str | None) -> str:
@@ -242,7 +231,7 @@ class Pages:
         writer = self.store.writer(slug)
         if writer is None:
             raise NotFound(f"There is no writer “{slug}” in this archive.")
-        docs = sorted(self.store.list_documents(writer=slug), key=_date_key)
+        docs = sorted(self.store.list_documents(writer=slug), key=date_key)
         by_year = _group_docs_by_year(docs)
         return self.render("writer.html", writer=writer, by_year=by_year, total=len(docs))
 
@@ -331,10 +320,6 @@ def _year(date: str | None) -> int | None:
         return None
 
 
-def _date_key(doc: DocumentSummary) -> tuple[int, str, str]:
-    return (0, doc.date, doc.pages or "") if doc.date else (1, "", doc.title)
-
-
 def _group_by_year(issues: Iterable[IssueSummary]) -> list[tuple[int | None, list[IssueSummary]]]:
     groups: dict[int | None, list[IssueSummary]] = {}
     for issue in issues:
@@ -347,26 +332,6 @@ def _group_docs_by_year(docs: Iterable[DocumentSummary]) -> list[tuple[int | Non
     for doc in docs:
         groups.setdefault(_year(doc.date), []).append(doc)
     return sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
-
-
-# -- JSON helpers -----------------------------------------------------------------------------------------
-def _plain(obj: Any) -> Any:
-    return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else obj
-
-
-def _summary_json(doc: DocumentSummary, urls: Urls) -> dict[str, Any]:
-    out = _plain(doc)
-    out["url"] = urls.article(doc.id)
-    out["json_url"] = urls.article_json(doc.id)
-    return out
-
-
-def _issue_json(issue: IssueSummary, urls: Urls) -> dict[str, Any]:
-    out = _plain(issue)
-    out["heading"] = issue_heading(issue)
-    out["url"] = urls.issue(issue.id)
-    out["documents"] = [_summary_json(d, urls) for d in issue.documents]
-    return out
 
 
 class _HeadAsGet:
@@ -438,9 +403,6 @@ def create_app(
             return html(build(*args, **kwargs))
         except NotFound as exc:
             return html(pages.error(404, str(exc)), status_code=404)
-
-    def json_404(message: str) -> JSONResponse:
-        return JSONResponse({"detail": message, "status": 404}, status_code=404)
 
     # -- errors -----------------------------------------------------------------------------------------
     @app.exception_handler(StarletteHTTPException)
@@ -525,87 +487,7 @@ def create_app(
     add_review_routes(app, store, pages)
     add_catalogue_routes(app, store, urls, pages, html)
 
-    # -- JSON API ---------------------------------------------------------------------------------------
-    @app.get("/healthz", tags=["api"], summary="Health check with the number of documents")
-    def healthz() -> dict[str, Any]:
-        return {"ok": True, "documents": store.count_documents()}
-
-    @app.get(
-        "/api/documents",
-        tags=["api"],
-        summary="List documents (catalogue rows, no bodies)",
-        description="By date, then first page, then title. `total` is null when a filter is given.",
-    )
-    def api_documents(
-        limit: int = Query(PAGE_SIZE, ge=1, le=MAX_LIMIT),
-        offset: int = Query(0, ge=0),
-        periodical: str | None = Query(None, description="periodical slug"),
-        writer: str | None = Query(None, description="writer slug"),
-    ) -> dict[str, Any]:
-        docs = store.list_documents(periodical=periodical, writer=writer, limit=limit, offset=offset)
-        total = store.count_documents() if periodical is None and writer is None else None
-        return {
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-            "documents": [_summary_json(d, urls) for d in docs],
-        }
-
-    @app.get("/api/documents/{doc_id:path}", tags=["api"], summary="One document as Masthead JSON")
-    def api_document(doc_id: str, revision: int | None = Query(None, ge=1)) -> Response:
-        doc_id = doc_id.strip("/")
-        doc = store.get(doc_id, revision=revision)
-        if doc is None:
-            if revision is not None and store.get(doc_id) is not None:
-                return json_404(f"document {doc_id!r} has no revision {revision}")
-            return json_404(f"no document with id {doc_id!r}")
-        return JSONResponse(doc.to_dict())
-
-    @app.get("/api/periodicals", tags=["api"], summary="List periodicals with counts and year spans")
-    def api_periodicals() -> dict[str, Any]:
-        return {"periodicals": [{**_plain(p), "url": urls.periodical(p.slug)} for p in store.periodicals()]}
-
-    @app.get("/api/periodicals/{slug}", tags=["api"], summary="A periodical with its years and issues")
-    def api_periodical(slug: str, year: int | None = Query(None)) -> Response:
-        p = store.periodical(slug)
-        if p is None:
-            return json_404(f"no periodical with slug {slug!r}")
-        return JSONResponse(
-            {
-                **_plain(p),
-                **store.periodical_details(slug),  # place, frequency
-                "variants": store.periodical_variants(slug),
-                "url": urls.periodical(slug),
-                "years": [{"year": y, "count": n} for y, n in store.years(slug)],
-                "issues": [_issue_json(i, urls) for i in store.issues(slug, year=year)],
-            }
-        )
-
-    @app.get("/api/issues/{issue_id:int}", tags=["api"], summary="An issue with its articles")
-    def api_issue(issue_id: int) -> Response:
-        found = store.issue(issue_id)
-        if found is None:
-            return json_404(f"no issue with id {issue_id}")
-        return JSONResponse(_issue_json(found, urls))
-
-    @app.get("/api/writers", tags=["api"], summary="List writers with their document counts")
-    def api_writers() -> dict[str, Any]:
-        return {"writers": [{**_plain(w), "url": urls.writer(w.slug)} for w in store.writers()]}
-
-    @app.get("/api/writers/{slug}", tags=["api"], summary="A writer with their documents")
-    def api_writer(slug: str) -> Response:
-        w = store.writer(slug)
-        if w is None:
-            return json_404(f"no writer with slug {slug!r}")
-        docs = sorted(store.list_documents(writer=slug), key=_date_key)
-        return JSONResponse(
-            {
-                **_plain(w),
-                "aliases": store.writer_aliases(slug),
-                "url": urls.writer(slug),
-                "documents": [_summary_json(d, urls) for d in docs],
-            }
-        )
+    add_api_routes(app, store, urls)
 
     return app
 
