@@ -238,8 +238,9 @@ class Document:
         return "\n\n".join(p for p in parts if p)
 
     def word_count(self) -> int:
-        """Words (runs of non-space characters) in the body and the notes."""
-        return count_words(" ".join([b.text for b in self.iter_blocks() if b.text]))
+        """Words (runs of non-space characters) in the body and the notes (block by block: a block of
+        ASCII text, the usual case, is counted on its bytes as they are stored)."""
+        return sum(count_words(b.text) for b in self.iter_blocks() if b.text)
 
 
 # str.split()'s separators: every character for which str.isspace() holds (tests check the list).
