@@ -6,7 +6,9 @@ process), ingest throughput into SQLite on a scaled-up corpus, and memory as the
 
 Targets (issue 2): plain-text parse >= 2,000 documents/s per core for 3,000-word articles; Markdown and
 HTML readers within 2x of markdown-it-py / selectolax alone; ingest >= 1,000 documents/s; memory flat
-as the corpus grows. Everything runs on one core (no worker processes), so figures are per core.
+as the corpus grows. The parse figures are for one core; the ingest runs once on one core (no worker
+processes) and once with one worker process a core (as ``masthead ingest`` does for 100 files or more),
+each into a new archive (``--jobs N`` for one run with N).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ CORPUS = ROOT / "examples" / "corpus"
 sys.path.insert(0, str(ROOT / "src"))
 
 from masthead.ingest import parse_file  # noqa: E402
-from masthead.pipeline import ingest_paths  # noqa: E402
+from masthead.pipeline import available_cores, ingest_paths  # noqa: E402
 from masthead.readers import ReadError  # noqa: E402
 from masthead.readers import html as html_reader  # noqa: E402
 from masthead.readers import markdown as md_reader  # noqa: E402
@@ -145,7 +147,9 @@ def bench_parse(paras: list[str]) -> None:
     )
 
 
-def bench_ingest(paras: list[str], n_docs: int, jobs: int = 1) -> None:
+def bench_ingest(paras: list[str], n_docs: int, jobs_list: list[int]) -> None:
+    """Ingest the same synthetic corpus into a new archive once per entry of ``jobs_list`` (1: one
+    core, no worker processes; N: N worker processes parse and prepare, the parent saves)."""
     tmp = Path(tempfile.mkdtemp(prefix="masthead-bench-"))
     try:
         rng = random.Random(2)
@@ -155,37 +159,41 @@ def bench_ingest(paras: list[str], n_docs: int, jobs: int = 1) -> None:
             d.mkdir(parents=True, exist_ok=True)
             (d / f"article-{i:06d}.txt").write_text(synth_article(i, rng, paras), encoding="utf-8")
         size = sum(f.stat().st_size for f in src.rglob("*.txt")) / 1048576
-        cores = "one core" if jobs == 1 else f"{jobs} parsing processes"
-        print(f"\ningest {n_docs} synthetic articles ({size:.0f} MB) into SQLite, {cores}:")
-        store = SQLiteStore(str(tmp / "bench.db"))
-        rss0 = rss_mb()
-        checkpoints = {n_docs // 4, n_docs // 2, n_docs}
-        seen = 0
-        marks: list[str] = []
-
-        def on_file(o) -> None:  # noqa: ANN001
-            nonlocal seen
-            seen += 1
-            if o.status == "failed":
-                raise SystemExit(f"bench corpus failed to ingest: {o.error}")
-            if seen in checkpoints:
-                marks.append(f"{seen}: {rss_mb() - rss0:+.0f} MB")
-
-        t0 = time.perf_counter()
-        report = ingest_paths(store, [src], on_file=on_file, jobs=jobs)
-        t = time.perf_counter() - t0
-        print(
-            f"  first ingest : {n_docs / t:8.0f} docs/s  {size / t:6.1f} MB/s  ({t:.1f} s; {report.counts['new']} new)"
-        )
-        print(f"  memory growth (RSS over the start) after N docs: {', '.join(marks)}")
-        t0 = time.perf_counter()
-        report = ingest_paths(store, [src])
-        t = time.perf_counter() - t0
-        print(f"  re-ingest    : {n_docs / t:8.0f} docs/s  ({report.counts['unchanged']} unchanged)")
-        store.close()
-        print(f"  archive size : {(tmp / 'bench.db').stat().st_size / 1048576:.0f} MB; peak RSS {rss_mb():.0f} MB")
+        for jobs in jobs_list:
+            ingest_run(src, tmp / f"bench-{jobs}.db", n_docs, size, jobs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def ingest_run(src: Path, db: Path, n_docs: int, size: float, jobs: int) -> None:
+    cores = "one core" if jobs == 1 else f"{jobs} parsing processes"
+    print(f"\ningest {n_docs} synthetic articles ({size:.0f} MB) into SQLite, {cores}:")
+    store = SQLiteStore(str(db))
+    rss0 = rss_mb()
+    checkpoints = {n_docs // 4, n_docs // 2, n_docs}
+    seen = 0
+    marks: list[str] = []
+
+    def on_file(o) -> None:  # noqa: ANN001
+        nonlocal seen
+        seen += 1
+        if o.status == "failed":
+            raise SystemExit(f"bench corpus failed to ingest: {o.error}")
+        if seen in checkpoints:
+            marks.append(f"{seen}: {rss_mb() - rss0:+.0f} MB")
+
+    t0 = time.perf_counter()
+    report = ingest_paths(store, [src], on_file=on_file, jobs=jobs)
+    t = time.perf_counter() - t0
+    print(f"  first ingest : {n_docs / t:8.0f} docs/s  {size / t:6.1f} MB/s  ({t:.1f} s; {report.counts['new']} new)")
+    print(f"  memory growth (RSS over the start) after N docs: {', '.join(marks)}")
+    t0 = time.perf_counter()
+    report = ingest_paths(store, [src], jobs=jobs)
+    t = time.perf_counter() - t0
+    print(f"  re-ingest    : {n_docs / t:8.0f} docs/s  ({report.counts['unchanged']} unchanged)")
+    store.close()
+    print(f"  archive size : {db.stat().st_size / 1048576:.0f} MB; peak RSS {rss_mb():.0f} MB")
+    db.unlink()
 
 
 def bench_proofread_ingest(paras: list[str], n_docs: int, jobs: int) -> None:
@@ -225,7 +233,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=20000, help="synthetic articles to ingest (default 20000)")
     ap.add_argument("--skip-ingest", action="store_true", help="parse throughput only")
-    ap.add_argument("--jobs", type=int, default=1, help="parsing processes for the ingest run (default 1)")
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        help="parsing processes for the ingest runs (default 0: one core, then one process a core)",
+    )
     ap.add_argument(
         "--proofread-docs",
         type=int,
@@ -237,9 +250,11 @@ def main() -> None:
     paras = real_paragraphs()
     bench_parse(paras)
     if not args.skip_ingest:
-        bench_ingest(paras, args.docs, args.jobs)
+        cores = available_cores()
+        jobs_list = [args.jobs] if args.jobs > 0 else ([1, cores] if cores > 1 else [1])
+        bench_ingest(paras, args.docs, jobs_list)
         if args.proofread_docs:
-            bench_proofread_ingest(paras, args.proofread_docs, max(args.jobs, 2))
+            bench_proofread_ingest(paras, args.proofread_docs, max(jobs_list[-1], 2))
     # one real parse end to end, as a sanity check that the figures are for working readers
     doc = parse_file(next(CORPUS.rglob("*.txt"))).document
     print(f"\nsanity: {doc.id} ({doc.word_count()} words)")

@@ -347,3 +347,48 @@ def test_workers_proofread_as_the_parent_would(tmp_path, corpus) -> None:
     assert found[0] == found[1] == found[2] and any(found[0].values())
     assert len(seen) == 8  # the closure ran in this process: 4 documents, twice
     assert pickle.loads(pickle.dumps(reader)) == reader
+
+
+def test_documents_sent_light_by_workers_are_stored_whole(tmp_path) -> None:
+    """Worker processes send most documents without their bodies (the parent saves what they prepared).
+    Where the parent changes a document (a folder's writer for an unsigned work, another id for a title
+    already taken, a work kept waiting for its folder's writer), or a linker reads its text, the whole
+    document is read back: the archive is the one an ingest in one process makes."""
+    root = tmp_path / "corpus"
+    for i in range(3):
+        write(root, f"a{i}.txt", title=f"Independent Socialism Part {i}", number=10 + i)
+    write(root, "other/same.txt", title="Independent Socialism Part 1", number=11)  # the same id: -2
+    # an unsigned work read before its folder's writer is known (kept waiting), then a signed one
+    smith = root / "archive" / "smith"
+    (smith / "1900").mkdir(parents=True)
+    (smith / "1900" / "a.md").write_text("# A Pamphlet\n\nSome text of the pamphlet.\n", encoding="utf-8")
+    (smith / "1901").mkdir()
+    (smith / "1901" / "b.md").write_text("## John Smith\n\n# Another\n\nMore of it.\n", encoding="utf-8")
+    linked: list[int] = []
+
+    def linker(doc):  # noqa: ANN001, ANN202 - runs in this process: needs whole documents
+        linked.append(len(doc.blocks))
+        return []
+
+    archives = {}
+    for name, jobs, link in (("one", 1, None), ("light", 2, None), ("linked", 2, linker)):
+        with SQLiteStore(str(tmp_path / f"{name}.db")) as store:
+            report = pipeline.ingest_paths(store, [root], jobs=jobs, linker=link)
+            assert report.counts["failed"] == 0, report.failed
+            archives[name] = {d.id: store.get(d.id).to_dict() for d in store.list_documents()}
+    assert archives["one"] == archives["light"] == archives["linked"]
+    docs = archives["light"]
+    assert any(i.endswith("-2") for i in docs) and all(d["blocks"] for d in docs.values())
+    assert {tuple(d["writers"]) for d in docs.values() if d["title"] in ("A Pamphlet", "Another")} == {("John Smith",)}
+    assert linked and all(linked)
+
+
+def test_whole_document_reads_back_the_prepared_json() -> None:
+    from masthead.model import Block, Document
+
+    doc = Document(id="a/1", title="T", writers=("A",), blocks=(Block("paragraph", "Body text."),))
+    prepared = prepare(doc)
+    head = doc.replace(blocks=(), notes=())
+    assert pipeline.whole_document(head, prepared) == doc
+    moved = head.replace(id="a/1-2", writers=("B",))
+    assert pipeline.whole_document(moved, prepared) == doc.replace(id="a/1-2", writers=("B",))

@@ -134,7 +134,15 @@ def parse(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).", show_default=False)],
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for parsing.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Worker processes that parse, prepare and proofread (0: one a core for a batch of 100 files or more).",
+            min=0,
+        ),
+    ] = 0,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest file to read, in MiB.")] = 10,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-file warnings.")] = False,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Bring the search index up to date.")] = True,

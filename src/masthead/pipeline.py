@@ -95,21 +95,52 @@ SHA-256, word count), computed by a worker process beside the parse."""
 
 class ParsedFile(NamedTuple):
     """One file through :func:`parse_many`: its document (or the error), and what a worker process did
-    besides: the document prepared for saving, and its findings (``None`` where not done there)."""
+    besides: the document prepared for saving, and its findings (``None`` where not done there).
+    ``light``: the worker sent the document without its body (blocks and notes), which the prepared
+    JSON holds (see :func:`whole_document`): what the parent needs of most documents is their catalogue
+    fields, and sending a body twice cost the parent more than anything else it did per document."""
 
     path: str
     parsed: Parsed | None
     error: str | None
     prepared: Prepared | None = None
     findings: list[Finding] | None = None
+    light: bool = False
+
+
+AUTO_JOBS_FILES = 100
+"""With ``jobs=0``, batches of at least this many files are parsed by one worker process a core."""
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on every system
+        return max(1, os.cpu_count() or 1)
+
+
+def whole_document(head: Document, prepared: Prepared) -> Document:
+    """The whole document a worker sent light: its prepared JSON read back, with the id and writers the
+    parent may have given the head since (a folder's writer, a free id)."""
+    doc = Document.from_json(prepared[0])
+    if (doc.id, doc.writers) != (head.id, head.writers):
+        doc = doc.replace(id=head.id, writers=head.writers)
+    return doc
 
 
 def parse_many(
-    paths: Iterable[Path], *, max_bytes: int, jobs: int = 1, proofreader: Proofreader | None = None
+    paths: Iterable[Path],
+    *,
+    max_bytes: int,
+    jobs: int = 1,
+    proofreader: Proofreader | None = None,
+    light: bool = False,
 ) -> Iterator[ParsedFile]:
     """Parse files in order, in ``jobs`` worker processes when more than one (streamed, bounded). The
     workers also prepare each document for saving and, given a picklable ``proofreader``, proofread it
-    (as a new document: no decided keys)."""
+    (as a new document: no decided keys); with ``light``, they send each prepared document without its
+    body (see :class:`ParsedFile`)."""
     items = ((str(p), max_bytes) for p in paths)
     if jobs <= 1:
         for item in items:
@@ -126,18 +157,18 @@ def parse_many(
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[Future[list[ParsedFile]]] = deque()
         while batch := list(itertools.islice(items, chunk)):
-            pending.append(pool.submit(_parse_chunk, batch, proofreader))
+            pending.append(pool.submit(_parse_chunk, batch, proofreader, light))
             if len(pending) >= window:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
 
 
-def _parse_chunk(items: list[tuple[str, int]], proofreader: Proofreader | None) -> list[ParsedFile]:
+def _parse_chunk(items: list[tuple[str, int]], proofreader: Proofreader | None, light: bool) -> list[ParsedFile]:
     out = []
     for item in items:
         path, parsed, error = _parse_one(item)
-        prepared, findings = None, None
+        prepared, findings, sent = None, None, parsed
         if parsed is not None:
             try:
                 prepared = prepare(parsed.document)
@@ -148,7 +179,9 @@ def _parse_chunk(items: list[tuple[str, int]], proofreader: Proofreader | None) 
                     findings = proofreader(parsed.document, frozenset())
                 except Exception:  # the parent proofreads it again and reports the failure
                     findings = None
-        out.append(ParsedFile(path, parsed, error, prepared, findings))
+            if light and prepared is not None:
+                sent = Parsed(parsed.document.replace(blocks=(), notes=()), parsed.warnings)
+        out.append(ParsedFile(path, sent, error, prepared, findings, light and prepared is not None))
     return out
 
 
@@ -206,7 +239,10 @@ def ingest_paths(
 
     A file whose bytes (SHA-256) are those the stored document came from is reported unchanged without
     being parsed, so a re-ingest of an unchanged archive costs a read and a hash per file; ``reparse``
-    parses every file all the same (after a reader has improved, say: a new text becomes a revision)."""
+    parses every file all the same (after a reader has improved, say: a new text becomes a revision).
+
+    ``jobs``: worker processes for parsing (see :func:`parse_many`); 0 chooses: one a core for a batch
+    of at least :data:`AUTO_JOBS_FILES` files, else none (starting workers costs more than a few files)."""
     report = IngestReport()
 
     def record(outcome: FileOutcome) -> None:
@@ -220,6 +256,8 @@ def ingest_paths(
             files.extend(ingest.discover([raw]))
         except ReadError as exc:
             record(FileOutcome(path=exc.path, status="failed", error=str(exc)))
+    if jobs <= 0:
+        jobs = available_cores() if len(files) >= AUTO_JOBS_FILES else 1
     batch = getattr(store, "batch", None)  # group commit where the backend offers it
     with batch() if batch else contextlib.nullcontext():
         _store_all(
@@ -263,7 +301,12 @@ def _store_all(
 
     waiting: list[Parsed] = []
     saved: set[str] = set()  # paths saved in this run: the state read with such a file may be stale
-    for f in _read_all(store, files, max_bytes=max_bytes, jobs=jobs, reparse=reparse, proofreader=proofreader):
+    # workers may send documents without their bodies when nothing here reads the text of every one
+    light = linker is None
+    read = _read_all(
+        store, files, max_bytes=max_bytes, jobs=jobs, reparse=reparse, proofreader=proofreader, light=light
+    )
+    for f in read:
         if f.unchanged:  # same bytes as the stored document's source: not parsed
             assert isinstance(f.state, IngestState)
             if folder := archive_folder(f.path):
@@ -281,11 +324,13 @@ def _store_all(
             and archive_folder(doc.provenance.path)
             and by_folder.writer_for(doc.provenance.path) is None
         ):
-            waiting.append(f.parsed)  # its folder's writer may be read later in the run
+            # its folder's writer may be read later in the run (kept whole: saved without what was prepared)
+            waiting.append(Parsed(whole_document(doc, f.prepared), f.parsed.warnings) if f.light else f.parsed)
             continue
         state = False if f.path in saved else f.state
         saved.add(f.path)
-        record(_save(store, f.parsed, by_folder, author, proofreader, linker, state, f.prepared, f.findings))
+        outcome = _save(store, f.parsed, by_folder, author, proofreader, linker, state, f.prepared, f.findings, f.light)
+        record(outcome)
     for parsed in waiting:
         learn_folder(parsed.document)
         record(_save(store, parsed, by_folder, author, proofreader, linker))
@@ -304,6 +349,7 @@ class _File:
     unchanged: bool = False
     prepared: Prepared | None = None
     findings: list[Finding] | None = None
+    light: bool = False
 
 
 def _judge(shown: str, state: IngestState | None, sha256: str) -> _File:
@@ -317,10 +363,18 @@ def _judge(shown: str, state: IngestState | None, sha256: str) -> _File:
 
 
 def _read_all(
-    store: Store, files: list[Path], *, max_bytes: int, jobs: int, reparse: bool, proofreader: Proofreader | None
+    store: Store,
+    files: list[Path],
+    *,
+    max_bytes: int,
+    jobs: int,
+    reparse: bool,
+    proofreader: Proofreader | None,
+    light: bool = False,
 ) -> Iterator[_File]:
     """Read every file in order: one whose bytes the store already holds is reported unchanged without
-    being parsed (unless ``reparse``); the others are parsed, in ``jobs`` processes when more than one."""
+    being parsed (unless ``reparse``); the others are parsed, in ``jobs`` processes when more than one
+    (which send documents light when ``light``: see :class:`ParsedFile`)."""
     state_of = None if reparse else getattr(store, "ingest_state", None)
     if jobs <= 1:
         for p in files:
@@ -341,8 +395,9 @@ def _read_all(
             yield f
         return
     if state_of is None:
-        for r in parse_many(files, max_bytes=max_bytes, jobs=jobs, proofreader=proofreader):
-            yield _File(ingest.display_path(r.path), r.parsed, r.error, prepared=r.prepared, findings=r.findings)
+        for r in parse_many(files, max_bytes=max_bytes, jobs=jobs, proofreader=proofreader, light=light):
+            shown = ingest.display_path(r.path)
+            yield _File(shown, r.parsed, r.error, prepared=r.prepared, findings=r.findings, light=r.light)
         return
     read: list[tuple[str, _File | None]] = []  # the unchanged files are found here, in order
     for p in files:
@@ -358,13 +413,13 @@ def _read_all(
             continue
         read.append((str(p), _judge(shown, state, hashlib.sha256(data).hexdigest())))
     todo = [Path(p) for p, f in read if f is None or not f.unchanged]
-    parsed = parse_many(todo, max_bytes=max_bytes, jobs=jobs, proofreader=proofreader)
+    parsed = parse_many(todo, max_bytes=max_bytes, jobs=jobs, proofreader=proofreader, light=light)
     for i, (_, f) in enumerate(read):
         read[i] = ("", None)  # let each parsed document go once it is saved
         if f is None or not f.unchanged:
             r = next(parsed)
             f = f or _File(ingest.display_path(r.path))
-            f.parsed, f.error, f.prepared, f.findings = r.parsed, r.error, r.prepared, r.findings
+            f.parsed, f.error, f.prepared, f.findings, f.light = r.parsed, r.error, r.prepared, r.findings, r.light
         yield f
 
 
@@ -378,10 +433,13 @@ def _save(
     state: IngestState | None | bool = False,
     prepared: Prepared | None = None,
     findings: list[Finding] | None = None,
+    light: bool = False,
 ) -> FileOutcome:
     """Save one parsed document; ``state``: the store's state of its source path when already read;
-    ``prepared``, ``findings``: what a worker made of the parsed document (its save, its proofreading)."""
-    doc = by_folder.fill(parsed.document)
+    ``prepared``, ``findings``: what a worker made of the parsed document (its save, its proofreading);
+    ``light``: the worker sent the document without its body (read back from ``prepared`` where needed)."""
+    head = parsed.document
+    doc = by_folder.fill(head)
     state_of = getattr(store, "ingest_state", None)
     if state_of is not None and doc.provenance.path:  # one query answers both questions below
         if state is False:
@@ -395,9 +453,19 @@ def _save(
     if edited is not None and edited[1] == doc.provenance.sha256 != "":
         # the same source file, and editors have corrected its text since: their revision stays
         return FileOutcome(doc.provenance.path, "unchanged", doc.id, edited[0], warnings=parsed.warnings)
+    as_prepared = prepared is not None and doc is head  # neither a writer nor another id was given
+    if light and not as_prepared:  # prepared again, whole, with the writer or id given here
+        doc, light = whole_document(doc, prepared), False  # type: ignore[arg-type]
+
+    def whole() -> Document:  # the document with its body, for proofreading or linking it here
+        if not light:
+            return doc
+        assert prepared is not None
+        return whole_document(doc, prepared)
+
     try:
         message = f"ingest {doc.provenance.path}"
-        if prepared is not None and doc is parsed.document:  # neither a writer nor another id was given
+        if as_prepared:
             result = store.save(doc, author=author, message=message, prepared=prepared)
         else:
             result = store.save(doc, author=author, message=message)
@@ -417,9 +485,9 @@ def _save(
         )
         outcome.warnings = [*outcome.warnings, Diagnostic(note)]
     if proofreader is not None and result.status != "unchanged":
-        _proofread(store, doc, result.revision, proofreader, outcome, findings)
+        _proofread(store, doc, result.revision, proofreader, outcome, findings, whole)
     if linker is not None and result.status != "unchanged":
-        _link(store, linker, doc, result.revision, outcome)
+        _link(store, linker, whole(), result.revision, outcome)
     return outcome
 
 
@@ -436,14 +504,16 @@ def _proofread(
     proofreader: Proofreader,
     outcome: FileOutcome,
     found: list[Finding] | None = None,
+    whole: Callable[[], Document] | None = None,
 ) -> None:
     """Store ``doc``'s findings (the keys editors decided are passed in and never stored as open).
     ``found``: the findings a worker process made of the document with no keys decided, used when none
-    are (the view text they are offsets into holds no id or writers, which the parent may have set)."""
+    are (the view text they are offsets into holds no id or writers, which the parent may have set);
+    ``whole``: the whole document, when ``doc`` came without its body."""
     try:
         decided = store.decided_keys(doc.id)
         if found is None or decided:
-            found = proofreader(doc, decided)
+            found = proofreader(whole() if whole is not None else doc, decided)
         outcome.findings = store.replace_findings(doc.id, revision, found)
     except Exception as exc:  # the document is stored; its findings wait for the next proofreading
         outcome.warnings = [*outcome.warnings, Diagnostic(f"not proofread: {type(exc).__name__}: {exc}")]
