@@ -145,6 +145,20 @@ def bench_parse(paras: list[str]) -> None:
         f"html       : {len(pages) / t:8.0f} docs/s  {mb / t:6.1f} MB/s  "
         f"(selectolax alone {len(pages) / t_bare:.0f} docs/s; ratio {t / t_bare:.2f}x, target <= 2x)"
     )
+    # What any reader written in Python pays on top of the parse, whatever its logic: visiting the
+    # parsed tree's nodes from Python, and making the document model's objects (here from ready-made
+    # dicts, so no parsing or reading logic at all is counted).
+    from masthead.model import Document
+
+    dicts = [html_reader.read(x, path="a.html").document.to_dict() for x in pages]
+    t_visit = best_of(
+        lambda: [sum(1 for _ in LexborHTMLParser(x).root.traverse(include_text=True)) for x in pages], repeat=5
+    )
+    t_model = best_of(lambda: [Document.from_dict(d) for d in dicts], repeat=5)
+    print(
+        f"             floor for a reader in Python: parse + visit every node {t_visit / t_bare:.2f}x the parse, "
+        f"making the model's objects {t_model / t_bare:.2f}x: at least {(t_visit + t_model) / t_bare:.2f}x together"
+    )
 
 
 def bench_ingest(paras: list[str], n_docs: int, jobs_list: list[int]) -> None:
