@@ -217,3 +217,34 @@ def test_no_match_lists_every_facet_empty(ix: SearchIndex) -> None:
     r = ix.search("nosuchwordatall", fuzzy=False)
     assert r.total == 0
     assert r.facets == {name: [] for name in ("periodical", "writer", "entity", "year", "decade")}
+
+
+def test_a_sample_chosen_from_a_bound_suits_the_rows_it_still_covers() -> None:
+    from masthead.search.collect import SAMPLE_ROWS, sample_shift, sample_suits
+
+    rows = 100_000
+    s = sample_shift(rows)
+    assert s > 0 and sample_suits(rows, s)
+    assert sample_suits(rows, s + 1) == (rows >> (s + 1) >= SAMPLE_ROWS // 2)
+    assert not sample_suits(rows, s + 8)  # too few sampled rows left: counted apart
+    assert sample_suits(5_000, 0) and not sample_suits(5_000, 3)  # few rows are counted, not sampled
+
+
+@pytest.mark.parametrize("busy", [True, False])
+def test_sampled_totals_with_the_sample_counted_in_the_facet_pass(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch, busy: bool
+) -> None:
+    import masthead.search.collect as collect
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(collect, "EXACT_DOCS_ROWS", 2)
+    monkeypatch.setattr(collect, "SAMPLE_ROWS", 8)
+    monkeypatch.setattr(index_module, "_cores_free", lambda: not busy)
+    calls: list[int] = []
+    real = collect.count_documents
+    monkeypatch.setattr(index_module, "count_documents", lambda *a: calls.append(1) or real(*a))
+    r = ix.search("coal")
+    assert r.total_passages == 180 and r.total_estimated
+    assert 0 < r.total <= 180 and r.total % 2 == 0  # documents in a 1/2^k sample, times 2^k
+    assert calls == []  # counted in the facet pass: the query is not evaluated a third time
+    assert {f.value: f.count for f in r.facets["periodical"]} == {"Labor Action": 90, "The Militant": 90}

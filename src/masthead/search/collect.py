@@ -31,6 +31,7 @@ __all__ = [
     "facets_and_documents",
     "count_documents",
     "sample_shift",
+    "sample_suits",
     "empty_facets",
     "top_rows",
     "result_page",
@@ -144,23 +145,27 @@ def sample_shift(rows: int) -> int:
     return shift
 
 
+def sample_suits(rows: int, shift: int) -> bool:
+    """Whether documents counted in the sample of ``shift`` (chosen before the rows were counted, from
+    an upper bound of them) do for ``rows`` matching rows: the sample :func:`sample_shift` would take,
+    or a smaller one still expected to hold at least half of :data:`SAMPLE_ROWS` of the rows."""
+    want = sample_shift(rows)
+    return shift == want or (want > 0 and shift > want and rows >> shift >= SAMPLE_ROWS // 2)
+
+
 def _documents_spec(shift: int) -> dict[str, Any]:
-    """Distinct documents among every matching row (``shift`` 0), or among the rows whose document key
-    is below 2^(64-shift): a histogram of ``doc_key`` whose hard bounds drop every other row before
-    its counter (so that only the sampled rows are hashed), with the documents counted per bucket."""
+    """Distinct documents among every matching row (``shift`` 0), or among the rows of the documents
+    in the sample ``sample:shift`` (a filter: the rows outside it are skipped through the term's
+    postings, so only the sampled rows' keys are read and hashed)."""
     if shift == 0:
         return _DOCS
-    top = float(1 << (64 - shift))
-    hist = {"field": "doc_key", "interval": top, "hard_bounds": {"min": 0.0, "max": top}, "min_doc_count": 1}
-    return {"histogram": hist, "aggs": {"docs": _DOCS}}
+    return {"filter": f"sample:{shift}", "aggs": {"docs": _DOCS}}
 
 
 def _documents_count(res: dict[str, Any], shift: int) -> int:
     if shift == 0:
         return _count(res)
-    # the bounds are floats: a key within rounding of 2^(64-shift) can land in a second bucket; the
-    # buckets hold different documents, so their counts add up
-    return sum(_count(b["docs"]) for b in res["buckets"]) << shift
+    return _count(res["docs"]) << shift
 
 
 def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, rows: int) -> tuple[int, bool]:

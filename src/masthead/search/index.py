@@ -42,10 +42,11 @@ from masthead.search.collect import (
     facets_and_documents,
     result_page,
     sample_shift,
+    sample_suits,
     top_rows,
 )
 from masthead.search.compile import VOCAB_FIELDS, Compiler, NameList, filter_queries
-from masthead.search.query import QueryError, Term, parse_query
+from masthead.search.query import QueryError, parse_query
 from masthead.search.results import SearchResults
 from masthead.search.schema import (
     ANALYZER,
@@ -349,14 +350,15 @@ class SearchIndex:
 
             # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
             # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum.
-            # The documents among the matching rows are then counted in the same pass when the words'
-            # frequencies show that few rows can match (all of them counted: cheap), else apart, beside
-            # too. On a busy machine, after the ranking, in this thread: knowing how many rows match, the
-            # same pass also counts the documents (all of them, or a sample), so that the query is
-            # evaluated twice (ranking, facets), not three times.
+            # The same pass counts the documents among the matching rows, in the sample the words'
+            # frequencies call for (an upper bound of the rows: all of them when few can match); when the
+            # rows then call for another sample (or a search without facets), they are counted apart,
+            # beside the rest. On a busy machine, after the ranking, in this thread: knowing how many rows
+            # match, the same pass counts the documents (all of them, or a sample). Either way a search
+            # evaluates its query twice (ranking, facets), not three times.
             early = facets and _cores_free()
-            few = not browse and compiled.max_rows is not None and compiled.max_rows <= _collect.EXACT_DOCS_ROWS
-            counting = 0 if early and few else None  # what the facet pass counts of the documents
+            bound = None if browse else compiled.max_rows
+            counting = sample_shift(bound) if early and bound is not None else None  # what the facet pass counts
             fut = facet_pass(q, counting) if early else None
             rows, groups = top_rows(searcher, self._schema, q, sort, offset + limit)
             relaxed = False
@@ -375,16 +377,13 @@ class SearchIndex:
             # otherwise counted, or for many rows estimated from a sample (see sample_shift)
             complete = rows <= _collect.EXACT_DOCS_ROWS and sum(len(g) for g in groups.values()) >= rows
             shift = sample_shift(rows) if rows and not browse and not complete else None
-            # a sample counted in the facet pass reads every matching row's key; for a single word, whose
-            # rows are cheap to find, a pass of its own over the word's rows within the sample costs less
-            # (the same documents either way, so the same count)
-            apart = shift is not None and (not facets or early or (shift > 0 and _single_word(node)))
-            if apart and counting == 0 == shift:
-                apart = False  # the early facet pass counts them
             if facets and rows and fut is None:
-                counting = None if apart else shift
+                counting = shift
                 fut = facet_pass(q, counting)
-            fut_docs = self._job(count_documents, searcher, self._schema, q, rows) if apart else None
+            counted_here = shift is not None and counting is not None and sample_suits(rows, counting)
+            fut_docs = None
+            if shift is not None and not counted_here:
+                fut_docs = self._job(count_documents, searcher, self._schema, q, rows)
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
             )
@@ -392,8 +391,8 @@ class SearchIndex:
             docs, estimated = (len(groups) if complete and not browse else rows), False
             if fut is not None:
                 facet_values, counted = fut.result()
-                if counted is not None and shift is not None and counting == shift:
-                    docs, estimated = min(rows, counted), bool(shift)
+                if counted is not None and counted_here:
+                    docs, estimated = min(rows, counted), bool(counting)
             if fut_docs is not None:
                 docs, estimated = fut_docs.result()
         except ValueError as exc:  # tantivy refused a query built from analysed tokens: report, not crash
@@ -525,11 +524,6 @@ class _Job:
         """Not needed after all: cancelled if not started, else waited for (its searcher stays in use)."""
         if self._fut is not None and not self._fut.cancel():
             self._fut.result()
-
-
-def _single_word(node: Any) -> bool:
-    """Whether a parsed query is one plain word (no field, phrase, prefix or operator)."""
-    return isinstance(node, Term) and node.field is None
 
 
 def _apply_replacements(text: str, reps: list[tuple[tuple[int, int], str]]) -> str:
