@@ -20,6 +20,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_until_up(proc: subprocess.Popen[str], base: str, deadline: float) -> None:
+    """Wait until the server ``proc`` answers ``base/healthz`` (an AssertionError if it exits first or
+    ``deadline``, a ``time.monotonic()`` value, passes)."""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited early ({proc.returncode}): {proc.communicate()[1][-2000:]}")
+        try:
+            if httpx.get(base + "/healthz", timeout=0.5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("server did not answer /healthz in time")
+
+
 @contextmanager
 def server_process(script: str, *args: str, port: int | None = None, timeout: float = 20) -> Iterator[str]:
     """Run ``python -c script *args PORT`` and yield its base URL once ``/healthz`` answers; stop it after."""
@@ -32,17 +47,7 @@ def server_process(script: str, *args: str, port: int | None = None, timeout: fl
         text=True,
     )
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited early: {proc.communicate()[1][-2000:]}")
-            try:
-                if httpx.get(base + "/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
+        wait_until_up(proc, base, time.monotonic() + timeout)
         yield base
     finally:
         proc.send_signal(signal.SIGTERM)

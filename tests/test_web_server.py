@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from serving import free_port
+from serving import free_port, wait_until_up
 from test_web import ARTICLE_ID, EVIL_ESCAPED, TITLE, build_archive
 
 SERVER = """
@@ -35,19 +35,6 @@ finally:
     store.close()
 print("store closed", flush=True)
 """
-
-
-def wait_until_up(proc: subprocess.Popen[str], base: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited early ({proc.returncode}): {proc.communicate()[1][-2000:]}")
-        try:
-            if httpx.get(base + "/healthz", timeout=0.5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError("server did not answer /healthz in time")
 
 
 def test_real_server_serves_every_page_type(tmp_path: Path) -> None:

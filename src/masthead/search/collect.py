@@ -236,18 +236,16 @@ def top_rows(
     res = run(q, k, True)
     total = res.count or 0
     groups = _group(searcher, res.hits)
-    seen = len(res.hits)
-    for _ in range(_MORE_PASSES):
-        if len(groups) >= need or len(res.hits) < k or seen >= total:
+    seen, passes = len(res.hits), 0
+    while len(groups) < need and len(res.hits) == k and seen < total:  # short of documents, rows left
+        if passes == _MORE_PASSES:  # still short: the rows of all of them at once
+            groups = _group(searcher, run(q, min(total, need * 200, 50_000), False).hits)
             break
         others = Query.boolean_query([(Occur.Must, q), (Occur.MustNot, any_of(schema, "doc_key", list(groups)))])
         res = run(others, k, False)
-        seen += len(res.hits)
+        seen, passes = seen + len(res.hits), passes + 1
         for key, rows in _group(searcher, res.hits).items():
             groups.setdefault(key, []).extend(rows)
-    else:
-        if len(groups) < need and len(res.hits) == k and seen < total:
-            groups = _group(searcher, run(q, min(total, need * 200, 50_000), False).hits)
     if order is None:
         # equal scores (to 4 significant places) are broken by date, oldest first, undated last; the
         # documents are in order of their best scores already, so only the first ``need`` (and any
