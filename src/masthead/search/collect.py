@@ -45,11 +45,12 @@ FACET_SIZE = {"periodical": 50, "writer": 50, "entity": 50}
 MAX_EXCLUDED_ROWS = 5000
 EXACT_DOCS_ROWS = 20_000
 """Up to this many matching rows the document total counts every document; above, it samples."""
-SAMPLE_ROWS = 4_000
+SAMPLE_ROWS = 10_000
 """The sample for the document total is the largest power-of-two share of documents expected to hold
-at most this many of the matching rows. Measured on 60 one-word searches of 20,000-200,000 rows at
-1,000,000 rows (the search benchmark's index), against the documents counted one by one: 4,000 gives a
-median error of 2.7% (at most 7.5%) at 0.8 ms a count; 10,000 gives 1.1% (at most 6.3%) at 1.5 ms."""
+at most this many of the matching rows. ``bench/search.py`` prints the error against the documents
+counted one by one: on its 21 one-word searches of 20,000-200,000 rows at 1,000,000 rows, a median of
+2.5% (at most 5.4%); a sample of 4,000 rows halves the count's cost but doubles that (4.6%, at most
+9.8%), too far for a total shown to readers."""
 YEAR_BUCKETS = 10_000
 """Every year is listed (a terms count over the ``year`` field, not cut to the most frequent)."""
 _DOCS = {"cardinality": {"field": "doc_key"}}
