@@ -16,8 +16,9 @@ mix of 120 queries (rare word, common words, phrase, filtered, faceted) for the 
 (parsing, filters, facets, grouping, snippets), for the bare tantivy top-10 query on the same index
 (tantivy's own parser, no facets, no stored fields read), their ratio, and for SQLite FTS5 (bm25 top 10)
 on the same paragraphs; how far the "about N documents" total of large results, estimated from a
-sample, is from the documents counted one by one. The machine is shared: the load average is printed beside the timings, and the
-CPU time (of every thread of the process) beside the wall-clock time, as a figure the load does not
+sample, is from the documents counted one by one. The machine is shared: the load average is printed
+beside the timings, and the CPU time (of every thread of the process) beside the wall-clock time, as a
+figure the load does not
 change: CPU time per query, and MB indexed per CPU-second. Also the cost of British / American
 spelling folding at query time, and what the same folding would cost at indexing time in Python (the
 alternative not taken).
