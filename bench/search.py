@@ -18,10 +18,9 @@ mix of 120 queries (rare word, common words, phrase, filtered, faceted) for the 
 on the same paragraphs; how far the "about N documents" total of large results, estimated from a
 sample, is from the documents counted one by one. The machine is shared: the load average is printed
 beside the timings, and the CPU time (of every thread of the process) beside the wall-clock time, as a
-figure the load does not
-change: CPU time per query, and MB indexed per CPU-second. Also the cost of British / American
-spelling folding at query time, and what the same folding would cost at indexing time in Python (the
-alternative not taken).
+figure the load does not change: CPU time per query, and MB indexed per CPU-second. Also the cost of
+British / American spelling folding at query time, and what the same folding would cost at indexing
+time in Python (the alternative not taken).
 
 Targets (issue 5): p95 <= 20 ms for a faceted search with snippets at 1M paragraphs; Masthead <= 3x the
 bare tantivy query; indexing >= 20 MB/s; memory bounded while indexing.
