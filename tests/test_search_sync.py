@@ -123,6 +123,9 @@ def test_index_of_another_format_is_rebuilt_from_the_store(tmp_path: Path) -> No
         assert ix.num_documents == 3 and not is_stale(store, ix)
     with open_index(store, path, rebuilding=told.append) as ix:  # now current: opened, not rebuilt
         assert len(told) == 1 and ids(ix, "number") == [f"paper/1948/{n}" for n in range(1, 4)]
+    (path / "masthead-search.json").write_text("not json")  # a format that cannot be read: rebuilt too
+    with open_index(store, path, rebuilding=told.append) as ix:
+        assert "unreadable" in told[-1] and ix.num_documents == 3
     (path / "masthead-search.json").write_text(json.dumps({"schema_version": 0}))
     r = CliRunner().invoke(app, ["search", "number", "--archive", str(tmp_path / "a.db"), "--format", "json"])
     assert r.exit_code == 0, r.output

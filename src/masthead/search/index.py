@@ -74,8 +74,13 @@ class SearchIndexError(Exception):
 
 
 class IndexFormatError(SearchIndexError):
-    """The index folder holds an index in another format (built by another version of Masthead): it can
-    only be rebuilt (see :func:`masthead.search.sync.open_index`)."""
+    """The index folder holds an index in another format (built by another version of Masthead), or one
+    whose format cannot be read: it can only be rebuilt (see :func:`masthead.search.sync.open_index`).
+    ``reason`` says what was found, without the advice."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}; rebuild the index")
+        self.reason = reason
 
 
 class SearchIndex:
@@ -114,11 +119,9 @@ class SearchIndex:
             try:
                 version = json.loads(meta.read_text(encoding="utf-8")).get("schema_version")
             except (OSError, ValueError) as exc:
-                raise SearchIndexError(f"{meta}: unreadable ({exc}); rebuild the index") from exc
+                raise IndexFormatError(f"{meta}: unreadable ({exc})") from exc
             if version != SCHEMA_VERSION:
-                raise IndexFormatError(
-                    f"{p}: search index format {version}, this Masthead uses {SCHEMA_VERSION}; rebuild the index"
-                )
+                raise IndexFormatError(f"{p}: search index format {version}, this Masthead uses {SCHEMA_VERSION}")
         elif p.exists() and (not p.is_dir() or any(p.iterdir())):
             raise SearchIndexError(f"{p}: not a Masthead search index (and not an empty folder)")
         try:

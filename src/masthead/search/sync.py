@@ -87,14 +87,14 @@ def _entities(store: Store, doc_id: str | None = None) -> dict[str, list[str]]:
 
 def open_index(store: Store, path: str | Path, *, rebuilding: Callable[[str], None] | None = None) -> SearchIndex:
     """The index at ``path`` opened and brought up to date with ``store`` (created when missing). An index
-    written by another version of Masthead is rebuilt from the documents (it is derived data: the store
-    holds them), after ``rebuilding`` is told why. Raises :class:`SearchIndexError` for a folder that
-    cannot be opened at all."""
+    written by another version of Masthead (or whose format cannot be read) is rebuilt from the documents
+    (it is derived data: the store holds them), after ``rebuilding`` is told why. Raises
+    :class:`SearchIndexError` for a folder that cannot be opened at all."""
     try:
         index = SearchIndex.open(path)
     except IndexFormatError as exc:
         if rebuilding is not None:
-            rebuilding(str(exc))
+            rebuilding(exc.reason)
         index = SearchIndex.open(path, reset=True)
         try:
             reindex(store, index)
