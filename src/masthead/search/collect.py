@@ -2,11 +2,11 @@
 
 - :func:`top_rows` counts the matching rows and takes the top-scoring ones (or the oldest / newest) in
   one pass, grouped by document in rank order, equal scores broken by date.
-- :func:`facet_counts` runs one tantivy aggregation over the matching rows: periodical, writer, entity,
-  years (the values of ``year``) and decades (summed from years).
-- :func:`facets_and_documents` also counts (or, for large result sets, estimates from a sample) the
-  distinct documents among the matching rows in the same pass: the query is evaluated twice per search
-  (ranking, then facets and totals), not three times.
+- :func:`facets_and_documents` runs one tantivy aggregation over the matching rows: periodical, writer,
+  entity (counted by their numbers, see :mod:`masthead.search.facetids`), years (the values of
+  ``year``) and decades (summed from years). The same pass counts (or, for large result sets,
+  estimates from a sample) the distinct documents among the matching rows: the query is evaluated
+  twice per search (ranking, then facets and totals), not three times.
 - :func:`count_documents` counts them in a pass of its own, for a search without facets.
 - :func:`result_page` reads the stored text of a page's passages (and, from the same rows, their
   documents' ``meta``), and makes the snippets.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from typing import Any
 
 import tantivy
@@ -24,10 +25,9 @@ from tantivy import Occur, Order, Query
 
 from masthead.search.compile import any_of
 from masthead.search.results import DocumentHit, FacetCount, Highlighter, Passage, format_date
-from masthead.search.schema import SAMPLE_LEVELS
+from masthead.search.schema import FACET_ID_FIELDS, SAMPLE_LEVELS, sample_field
 
 __all__ = [
-    "facet_counts",
     "facets_and_documents",
     "count_documents",
     "sample_shift",
@@ -39,6 +39,10 @@ __all__ = [
     "FACET_SIZE",
     "EXACT_DOCS_ROWS",
 ]
+
+Rows = list[tuple[float, Any]]
+Labels = Callable[[str, int], str | None]
+"""Names a facet value by its number: ``labels("writer", 7) == "Hal Draper"``."""
 
 FACET_SIZE = {"periodical": 50, "writer": 50, "entity": 50}
 """How many values each facet lists (the most frequent)."""
@@ -58,27 +62,19 @@ _MORE_PASSES = 3
 """Passes for the top rows of documents not yet found, before one pass takes many rows at once."""
 
 
-def facet_counts(
-    searcher: tantivy.Searcher,
-    q: Query,
-    *,
-    unit: str = "passages",
-    skip: frozenset[str] = frozenset(),
-) -> dict[str, list[FacetCount]]:
-    """Facet counts over the rows ``q`` matches: see :func:`facets_and_documents`."""
-    return facets_and_documents(searcher, q, unit=unit, skip=skip)[0]
-
-
 def facets_and_documents(
     searcher: tantivy.Searcher,
     q: Query,
+    labels: Labels,
     *,
     unit: str = "passages",
     skip: frozenset[str] = frozenset(),
     documents: int | None = None,
 ) -> tuple[dict[str, list[FacetCount]], int | None]:
     """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
-    (the most frequent values), year (every value of ``year``) and decade (summed from years).
+    (the most frequent values, counted by number; ``labels(facet, number)`` names them, see
+    :meth:`~masthead.search.facetids.FacetIds.value`), year (every value of ``year``) and decade
+    (summed from years).
 
     ``unit="passages"`` (the default) counts matching paragraphs per value: exact, and cheap (a counter
     per value). ``unit="documents"`` counts distinct documents per value (HyperLogLog per value, so
@@ -95,13 +91,13 @@ def facets_and_documents(
     spec: dict[str, Any] = {}
     for name, size in FACET_SIZE.items():
         if name not in skip:
-            spec[name] = {"terms": {"field": f"{name}_raw", "size": size}, **per_value}
+            spec[name] = {"terms": {"field": FACET_ID_FIELDS[name], "size": size}, **per_value}
     spec["year"] = {"terms": {"field": "year", "size": YEAR_BUCKETS}, **per_value}
     if documents is not None:
         spec["_documents"] = _documents_spec(documents)
     res = searcher.aggregate(q, spec)
     docs = None if documents is None else _documents_count(res["_documents"], documents)
-    return facets_from(res, unit, skip), docs
+    return facets_from(res, labels, unit, skip), docs
 
 
 def empty_facets() -> dict[str, list[FacetCount]]:
@@ -109,14 +105,19 @@ def empty_facets() -> dict[str, list[FacetCount]]:
     return {name: [] for name in (*FACET_SIZE, "year", "decade")}
 
 
-def facets_from(res: dict[str, Any], unit: str, skip: frozenset[str] = frozenset()) -> dict[str, list[FacetCount]]:
+def facets_from(
+    res: dict[str, Any], labels: Labels, unit: str, skip: frozenset[str] = frozenset()
+) -> dict[str, list[FacetCount]]:
     """Facet counts from the result of an aggregation built by :func:`facets_and_documents`."""
     documents = unit == "documents"
     out: dict[str, list[FacetCount]] = {}
     for name in FACET_SIZE:
         if name in res:
-            buckets = res[name]["buckets"]
-            pairs = [(str(b["key"]), _count(b["docs"]) if documents else int(b["doc_count"])) for b in buckets]
+            pairs = []
+            for b in res[name]["buckets"]:
+                value = labels(name, int(b["key"]))
+                if value is not None:  # a number no process gave: the file beside the index was lost
+                    pairs.append((value, _count(b["docs"]) if documents else int(b["doc_count"])))
             pairs.sort(key=lambda p: (-p[1], p[0]))
             out[name] = [FacetCount(v, c) for v, c in pairs]
         else:
@@ -155,18 +156,16 @@ def sample_suits(rows: int, shift: int) -> bool:
 
 
 def _documents_spec(shift: int) -> dict[str, Any]:
-    """Distinct documents among every matching row (``shift`` 0), or among the rows of the documents
-    in the sample ``sample:shift`` (a filter: the rows outside it are skipped through the term's
-    postings, so only the sampled rows' keys are read and hashed)."""
+    """Distinct documents among every matching row (``shift`` 0), or among the rows of the documents in
+    the sample of ``shift``: the cardinality of the field ``sample{shift}``, which only the sampled rows
+    have (see :mod:`masthead.search.schema`), so that only their keys are hashed."""
     if shift == 0:
         return _DOCS
-    return {"filter": f"sample:{shift}", "aggs": {"docs": _DOCS}}
+    return {"cardinality": {"field": sample_field(shift)}}
 
 
 def _documents_count(res: dict[str, Any], shift: int) -> int:
-    if shift == 0:
-        return _count(res)
-    return _count(res["docs"]) << shift
+    return _count(res) << shift
 
 
 def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, rows: int) -> tuple[int, bool]:
@@ -177,16 +176,12 @@ def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query
     within a few per cent above). Beyond, the count is estimated from the documents whose key falls in
     the first 1/2^k of the key space, a random sample of documents (keys are hashes) expected to hold
     about :data:`SAMPLE_ROWS` of the rows, times 2^k: a fraction of the cost of counting them all. The
-    sample is the indexed term ``sample:k`` (see :mod:`masthead.search.schema`), so that only the
-    sampled rows are visited.
+    sample is the field ``sample{k}`` (see :mod:`masthead.search.schema`), so that only the sampled rows'
+    keys are hashed.
     """
     shift = sample_shift(rows)
-    if shift == 0:
-        res = searcher.aggregate(q, {"docs": _DOCS})
-        return min(rows, _count(res["docs"])), False
-    sampled = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.term_query(schema, "sample", shift))])
-    res = searcher.aggregate(sampled, {"docs": _DOCS})
-    return min(rows, _count(res["docs"]) << shift), True
+    res = searcher.aggregate(q, {"docs": _documents_spec(shift)})
+    return min(rows, _documents_count(res["docs"], shift)), shift > 0
 
 
 def _count(metric: dict[str, Any]) -> int:
@@ -205,9 +200,6 @@ def exclude_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, exclud
             not_these = any_of(schema, "doc_key", keys)
             out.append(Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, not_these)]))
     return out
-
-
-Rows = list[tuple[float, Any]]
 
 
 def _group(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> dict[int, Rows]:

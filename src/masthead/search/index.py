@@ -5,6 +5,7 @@ Layout of an index folder::
 
     <folder>/tantivy/             the tantivy index
     <folder>/vocabulary.sqlite    the vocabulary (spelling variants, "did you mean"), see spelling.py
+    <folder>/facets.sqlite        the numbers of facet values, see facetids.py
     <folder>/masthead-search.json schema version
 
 **Writes** are idempotent: :meth:`SearchIndex.add` (= :meth:`replace`) deletes every row of the document
@@ -23,6 +24,7 @@ import functools
 import json
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -46,6 +48,7 @@ from masthead.search.collect import (
     top_rows,
 )
 from masthead.search.compile import VOCAB_FIELDS, Compiler, NameList, filter_queries
+from masthead.search.facetids import FacetIds
 from masthead.search.query import QueryError, parse_query
 from masthead.search.results import SearchResults
 from masthead.search.schema import (
@@ -62,11 +65,12 @@ from masthead.search.writers import WriterNames
 
 __all__ = ["SearchIndex", "SearchIndexError", "IndexFormatError", "document_rows", "doc_key", "SORTS", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SORTS = ("relevance", "oldest", "newest")
 MAX_LIMIT = 200
 MAX_OFFSET = 10000
 DEFAULT_HEAP = 200_000_000
+FACETS_FILE = "facets.sqlite"
 
 
 class SearchIndexError(Exception):
@@ -86,11 +90,14 @@ class IndexFormatError(SearchIndexError):
 class SearchIndex:
     """A search index in a folder. Open with :meth:`open`; see the module docstring."""
 
-    def __init__(self, path: Path, index: tantivy.Index, vocab: Vocabulary, *, heap: int, threads: int) -> None:
+    def __init__(
+        self, path: Path, index: tantivy.Index, vocab: Vocabulary, facet_ids: FacetIds, *, heap: int, threads: int
+    ) -> None:
         self.path = path
         self._index = index
         self._schema = index.schema
         self._vocab = vocab
+        self._facet_ids = facet_ids
         self._analyzer = make_analyzer()
         self._heap = heap
         self._threads = threads
@@ -122,6 +129,8 @@ class SearchIndex:
                 raise IndexFormatError(f"{meta}: unreadable ({exc})") from exc
             if version != SCHEMA_VERSION:
                 raise IndexFormatError(f"{p}: search index format {version}, this Masthead uses {SCHEMA_VERSION}")
+            if not (p / FACETS_FILE).exists():
+                raise IndexFormatError(f"{p}: {FACETS_FILE} is missing")
         elif p.exists() and (not p.is_dir() or any(p.iterdir())):
             raise SearchIndexError(f"{p}: not a Masthead search index (and not an empty folder)")
         try:
@@ -130,12 +139,13 @@ class SearchIndex:
             index = tantivy.Index(schema, path=str(tdir), reuse=True)
             index.register_tokenizer(ANALYZER, make_analyzer())
             index.register_tokenizer("silent", silent_analyzer())
+            facet_ids = FacetIds(p / FACETS_FILE)  # before the format file, which says the folder is whole
             if not meta.exists():
                 meta.write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8")
             vocab = Vocabulary(p / "vocabulary.sqlite")
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, sqlite3.Error) as exc:
             raise SearchIndexError(f"{p}: cannot open the search index: {exc}") from exc
-        return cls(p, index, vocab, heap=heap, threads=threads)
+        return cls(p, index, vocab, facet_ids, heap=heap, threads=threads)
 
     def close(self) -> None:
         """Commit nothing; wait for background merges, release the writer lock and the vocabulary."""
@@ -145,6 +155,7 @@ class SearchIndex:
                 self._writer.wait_merging_threads()
                 self._writer = None
             self._vocab.close()
+            self._facet_ids.close()
             self._pool.shutdown(wait=True)
 
     def __enter__(self) -> SearchIndex:
@@ -167,7 +178,7 @@ class SearchIndex:
     ) -> int:
         n = 0
         schema = self._schema
-        for row in document_rows(doc, entities):
+        for row in document_rows(doc, entities, self._facet_ids.ids):
             w.add_document(tantivy.Document.from_dict(row, schema))
             if words is not None:
                 for f in VOCAB_FIELDS:
@@ -349,7 +360,10 @@ class SearchIndex:
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
 
             def facet_pass(q: Query, documents: int | None) -> _Job:
-                return self._job(facets_and_documents, searcher, q, unit=facet_unit, skip=skip, documents=documents)
+                labels = self._facet_ids.value
+                return self._job(
+                    facets_and_documents, searcher, q, labels, unit=facet_unit, skip=skip, documents=documents
+                )
 
             # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
             # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum.

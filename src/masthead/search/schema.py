@@ -18,13 +18,17 @@ look-up costs about 15-20 us per word.
 **Fields.** ``doc_key`` (64-bit hash of the document id: indexed for deletes, fast for grouping rows by
 document), ``kind`` (absent on paragraphs), ``block``, ``anchor`` (stored only where it is not
 ``p{block}``); searched text ``title``, ``headings``, ``body``; exact values ``writer_raw``,
-``periodical_raw``, ``entity_raw`` (facets, filters, ``writer:`` and the like); ``date`` (``yyyymmdd``
-as an integer, 00 for an unknown month or day; ranges give ``year:``); ``year`` (fast only: the year
-facet counts its values, three times cheaper than a histogram of ``date``); ``sample`` (indexed only:
-the levels 1 .. k for a document key whose first k bits are 0, at most :data:`SAMPLE_LEVELS`, so that
-the term ``s`` lists the rows of a random 1/2^s of the documents, about one term per row on average: the
-sample the document total is estimated from, found through the index rather than by reading ``doc_key``
-for every row). Every row stores ``meta`` (JSON: doc id, title, writers, periodical, issue, date) for
+``periodical_raw``, ``entity_raw`` (indexed: filters, ``writer:`` and the like) and their numbers
+``writer_id``, ``periodical_id``, ``entity_id`` (fast: the facet counts, see
+:mod:`masthead.search.facetids`); ``date`` (``yyyymmdd`` as an integer, 00 for an unknown month or day;
+ranges give ``year:``); ``year`` (fast only: the year facet counts its values, three times cheaper than
+a histogram of ``date``); ``sample1`` .. ``sample16`` (fast only: a document key whose first k bits are
+0 is copied into the fields 1 .. k, at most :data:`SAMPLE_LEVELS`, so that the field ``sample{s}`` holds
+the keys of a random 1/2^s of the documents, about one value per row on average: the sample the document
+total is estimated from, counted by the cardinality of that field, which skips the rows outside the
+sample on the column's own index of which rows have a value; a filter on an indexed term would build a
+set of every sampled row of the index first, at a cost that grows with the index rather than with the
+matching rows). Every row stores ``meta`` (JSON: doc id, title, writers, periodical, issue, date) for
 display, so that a result page needs no search of its own for its documents' title rows (compressed with
 the rows around it, the repeated JSON adds little to the index); the title row's ``meta`` also holds a
 preview (the start of the text), and the title row alone stores ``doc_id``.
@@ -35,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import tantivy
@@ -52,16 +56,21 @@ __all__ = [
     "document_rows",
     "date_number",
     "sample_levels",
+    "sample_field",
     "SAMPLE_LEVELS",
+    "FACET_FIELDS",
+    "FACET_ID_FIELDS",
 ]
 
 ANALYZER = "masthead"
 PREVIEW_CHARS = 400
-SAMPLE_LEVELS = 20
-"""The deepest sample level indexed (1/2^20 of the documents)."""
+SAMPLE_LEVELS = 16
+"""The deepest sample level (1/2^16 of the documents: a sample of 10,000 rows out of 655 million)."""
 FACET_FIELDS = {"periodical": "periodical_raw", "writer": "writer_raw", "entity": "entity_raw"}
-"""Exact values (as written) of the document's periodical, writers and glossary entries: facets,
-filters, and the targets of ``periodical:`` / ``writer:`` / ``entity:`` in a query."""
+"""Exact values (as written) of the document's periodical, writers and glossary entries: filters, and
+the targets of ``periodical:`` / ``writer:`` / ``entity:`` in a query."""
+FACET_ID_FIELDS = {"periodical": "periodical_id", "writer": "writer_id", "entity": "entity_id"}
+"""The same values' numbers (see :mod:`masthead.search.facetids`), fast fields: the facet counts."""
 
 
 def make_analyzer() -> tantivy.TextAnalyzer:
@@ -86,7 +95,6 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("doc_id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("doc_key", indexed=True, fast=True)
-    sb.add_unsigned_field("sample", indexed=True)
     sb.add_text_field("kind", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("block", stored=True)
     sb.add_text_field("anchor", stored=True, tokenizer_name="silent", index_option="basic")
@@ -94,9 +102,13 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("headings", stored=True, tokenizer_name=ANALYZER)
     sb.add_text_field("body", stored=True, tokenizer_name=ANALYZER)
     for f in FACET_FIELDS.values():
-        sb.add_text_field(f, tokenizer_name="raw", fast=True, index_option="basic")
+        sb.add_text_field(f, tokenizer_name="raw", index_option="basic")
+    for f in FACET_ID_FIELDS.values():
+        sb.add_unsigned_field(f, fast=True)
     sb.add_integer_field("date", fast=True)  # fast only: ranges and sorting read the column
     sb.add_unsigned_field("year", fast=True)
+    for level in range(1, SAMPLE_LEVELS + 1):
+        sb.add_unsigned_field(sample_field(level), fast=True)
     sb.add_text_field("meta", stored=True, tokenizer_name="silent", index_option="basic")
     return sb.build()
 
@@ -104,6 +116,11 @@ def build_schema() -> tantivy.Schema:
 def doc_key(doc_id: str) -> int:
     """A 64-bit key for a document id (indexed for deletes, fast for grouping rows by document)."""
     return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def sample_field(level: int) -> str:
+    """The fast field holding the keys of the documents in the sample of ``level`` (1/2^level of them)."""
+    return f"sample{level}"
 
 
 def sample_levels(key: int) -> list[int]:
@@ -140,21 +157,25 @@ def _issue_label(doc: Document) -> str:
     return ", ".join(parts)
 
 
-def document_rows(doc: Document, entities: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
-    """The index rows of a document (plain dicts, field name -> value), title row first."""
+def document_rows(
+    doc: Document, entities: Iterable[str] = (), ids: Callable[[str, list[str]], list[int]] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The index rows of a document (plain dicts, field name -> value), title row first. ``ids`` gives
+    the numbers of facet values (``ids("writer", ["Hal Draper"])``, see
+    :class:`~masthead.search.facetids.FacetIds`); without it the rows have no ``*_id`` fields, and
+    count in no facet."""
     date = date_number(doc)
     key = doc_key(doc.id)
     common: dict[str, Any] = {"doc_key": key}
-    levels = sample_levels(key)
-    if levels:
-        common["sample"] = levels
-    if doc.writers:
-        common["writer_raw"] = list(doc.writers)
-    if doc.source.periodical:
-        common["periodical_raw"] = doc.source.periodical
-    ents = list(entities)
-    if ents:
-        common["entity_raw"] = ents
+    for level in sample_levels(key):
+        common[sample_field(level)] = key
+    values = {"writer": list(doc.writers), "periodical": [doc.source.periodical] if doc.source.periodical else []}
+    values["entity"] = list(entities)
+    for facet, vs in values.items():
+        if vs:
+            common[FACET_FIELDS[facet]] = vs
+            if ids is not None:
+                common[FACET_ID_FIELDS[facet]] = ids(facet, vs)
     if date is not None:
         common["date"] = date
         if date >= 10000:
