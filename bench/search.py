@@ -12,7 +12,9 @@ heading, a title, writers, a periodical and a date.
 
 Prints: index build rate (MB of paragraph text per second, with and without the time spent generating
 the synthetic text), peak memory while indexing, index size; then p50 / p95 / max latency over a fixed
-mix of 120 queries (rare word, common words, phrase, filtered, faceted) for the full Masthead search
+mix of 120 queries (rare word, common words, phrase, filtered, faceted; each query timed ``--rounds``
+times, 3 by default, Masthead and the bare query in an order that turns each round, and its median
+kept) for the full Masthead search
 (parsing, filters, facets, grouping, snippets), for the bare tantivy top-10 query on the same index
 (tantivy's own parser, no facets, no stored fields read), their ratio, and for SQLite FTS5 (bm25 top 10)
 on the same paragraphs; how far the "about N documents" total of large results, estimated from a
@@ -264,6 +266,7 @@ def main() -> None:
     ap.add_argument("--heap", type=int, default=200, help="writer heap, MB")
     ap.add_argument("--threads", type=int, default=2, help="indexing threads (this machine: %(default)s)")
     ap.add_argument("--no-fts5", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3, help="times each query is timed (its median is kept)")
     ap.add_argument("--keep", help="build the index in this folder and keep it")
     ap.add_argument("--reuse", action="store_true", help="with --keep: search the index already there")
     args = ap.parse_args()
@@ -333,8 +336,8 @@ def main() -> None:
     tix = ix._index  # the same tantivy index, for the bare baseline
     schema = tix.schema
 
-    def masthead(q: str, f: dict, facets: bool = True) -> None:
-        ix.search(q, filters=f, facets=facets, limit=10)
+    def masthead(q: str, f: dict) -> None:
+        ix.search(q, filters=f, facets=True, limit=10)
 
     def bare(q: str, f: dict) -> None:
         s = tix.searcher()
@@ -343,28 +346,44 @@ def main() -> None:
     for q, f in [(q, f) for _, q, f in mix]:  # warm-up: page cache, fast fields
         masthead(q, f)
         bare(q, f)
-    times: dict[str, list[float]] = {"masthead": [], "nofacets": [], "bare": []}
-    cpu: dict[str, list[float]] = {"masthead": [], "bare": []}  # CPU time of the process (all its threads)
-    per_kind: dict[str, list[float]] = {}
+    # every query is timed --rounds times: Masthead, Masthead without facets and the bare query side by
+    # side, in an order that turns each round (whichever runs later finds the query's postings in the
+    # CPU caches, warmed by the one before: a fixed order would favour the last); a query's figure is
+    # the median of its rounds, so that one hiccup of this shared machine does not move a percentile;
+    # p50 / p95 are then taken over the queries
+    samples: dict[str, list[list[float]]] = {k: [[] for _ in mix] for k in ("masthead", "nofacets", "bare")}
+    cpu_samples: dict[str, list[list[float]]] = {k: [[] for _ in mix] for k in ("masthead", "bare")}
     hits = 0
     load = os.getloadavg()[0]
-    for kind, q, f in mix:
+
+    def timed(which: str, i: int, q: str, f: dict) -> None:
+        nonlocal hits
         c, t = time.process_time(), time.perf_counter()
-        r = ix.search(q, filters=f, facets=True, limit=10)
-        dt = (time.perf_counter() - t) * 1000
-        cpu["masthead"].append((time.process_time() - c) * 1000)
-        hits += bool(r.total)
-        times["masthead"].append(dt)
-        per_kind.setdefault(kind, []).append(dt)
-        t = time.perf_counter()
-        masthead(q, f, facets=False)
-        times["nofacets"].append((time.perf_counter() - t) * 1000)
-        c, t = time.process_time(), time.perf_counter()
-        bare(q, f)
-        times["bare"].append((time.perf_counter() - t) * 1000)
-        cpu["bare"].append((time.process_time() - c) * 1000)
-    load = max(load, os.getloadavg()[0])
-    print(f"\nqueries: {len(mix)} ({', '.join(f'{k} {len(v)}' for k, v in per_kind.items())}); {hits} with hits")
+        if which == "bare":
+            bare(q, f)
+        else:
+            r = ix.search(q, filters=f, facets=which == "masthead", limit=10)
+            hits += which == "masthead" and bool(r.total) and len(samples["masthead"][i]) == 0
+        samples[which][i].append((time.perf_counter() - t) * 1000)
+        if which in cpu_samples:
+            cpu_samples[which][i].append((time.process_time() - c) * 1000)
+
+    order = ["masthead", "nofacets", "bare"]
+    for rnd in range(args.rounds):
+        turn = order[rnd % 3 :] + order[: rnd % 3]
+        for i, (_kind, q, f) in enumerate(mix):
+            for which in turn:
+                timed(which, i, q, f)
+        load = max(load, os.getloadavg()[0])
+    times = {k: [statistics.median(x) for x in v] for k, v in samples.items()}
+    cpu = {k: [statistics.median(x) for x in v] for k, v in cpu_samples.items()}  # all threads of the process
+    per_kind: dict[str, list[float]] = {}
+    for (kind, _, _), ms in zip(mix, times["masthead"], strict=True):
+        per_kind.setdefault(kind, []).append(ms)
+    print(
+        f"\nqueries: {len(mix)} ({', '.join(f'{k} {len(v)}' for k, v in per_kind.items())}); {hits} with hits; "
+        f"each timed {args.rounds} times, its median kept"
+    )
     print(f"load average while querying: up to {load:.1f} on {os.cpu_count()} cores (above that, latency is queueing)")
     print(report("Masthead search (facets+snippets)", times["masthead"]))
     print(report("Masthead search without facets", times["nofacets"]))

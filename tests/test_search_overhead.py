@@ -252,3 +252,27 @@ def test_sampled_totals_with_the_sample_counted_in_the_facet_pass(
     assert 0 < r.total <= 180 and r.total % 2 == 0  # documents in a 1/2^k sample, times 2^k
     assert calls == []  # counted in the facet pass: the query is not evaluated a third time
     assert {f.value: f.count for f in r.facets["periodical"]} == {"Labor Action": 90, "The Militant": 90}
+
+
+def test_a_search_without_facets_counts_in_an_early_pass(ix: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without facets, on a machine with cores to spare, the documents are counted in a pass started
+    beside the ranking (the count alone), not in a pass of its own after it."""
+    import masthead.search.collect as collect
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(collect, "EXACT_DOCS_ROWS", 2)
+    monkeypatch.setattr(collect, "SAMPLE_ROWS", 8)
+    monkeypatch.setattr(index_module, "_cores_free", lambda: True)
+    passes: list[bool] = []
+    real = collect.facets_and_documents
+
+    def spy(*args: object, **kwargs: object) -> object:
+        passes.append(bool(kwargs.get("facets", True)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(index_module, "facets_and_documents", spy)
+    monkeypatch.setattr(index_module, "count_documents", lambda *a: pytest.fail("counted in a pass of its own"))
+    r = ix.search("coal", facets=False)
+    assert passes == [False] and r.facets == {}
+    assert r.total_estimated and 0 < r.total <= r.total_passages == 180
+    assert r.total == ix.search("coal").total  # the same sample as with facets

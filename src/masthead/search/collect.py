@@ -70,6 +70,7 @@ def facets_and_documents(
     unit: str = "passages",
     skip: frozenset[str] = frozenset(),
     documents: int | None = None,
+    facets: bool = True,
 ) -> tuple[dict[str, list[FacetCount]], int | None]:
     """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
     (the most frequent values, counted by number; ``labels(facet, number)`` names them, see
@@ -86,18 +87,22 @@ def facets_and_documents(
     those whose key falls in the first 1/2^s of the key space, times 2^s (an estimate, as
     :func:`count_documents` makes). Evaluating the query is most of the cost of a pass, so counting in
     the facet pass instead of a pass of its own saves one evaluation of the query per search.
+    ``facets=False``: the count alone (facets returned empty).
     """
     per_value = {"aggs": {"docs": _DOCS}} if unit == "documents" else {}
     spec: dict[str, Any] = {}
-    for name, size in FACET_SIZE.items():
-        if name not in skip:
-            spec[name] = {"terms": {"field": FACET_ID_FIELDS[name], "size": size}, **per_value}
-    spec["year"] = {"terms": {"field": "year", "size": YEAR_BUCKETS}, **per_value}
+    if facets:
+        for name, size in FACET_SIZE.items():
+            if name not in skip:
+                spec[name] = {"terms": {"field": FACET_ID_FIELDS[name], "size": size}, **per_value}
+        spec["year"] = {"terms": {"field": "year", "size": YEAR_BUCKETS}, **per_value}
     if documents is not None:
         spec["_documents"] = _documents_spec(documents)
+    if not spec:
+        return {}, None
     res = searcher.aggregate(q, spec)
     docs = None if documents is None else _documents_count(res["_documents"], documents)
-    return facets_from(res, labels, unit, skip), docs
+    return (facets_from(res, labels, unit, skip) if facets else {}), docs
 
 
 def empty_facets() -> dict[str, list[FacetCount]]:

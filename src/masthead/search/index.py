@@ -362,7 +362,14 @@ class SearchIndex:
             def facet_pass(q: Query, documents: int | None) -> _Job:
                 labels = self._facet_ids.value
                 return self._job(
-                    facets_and_documents, searcher, q, labels, unit=facet_unit, skip=skip, documents=documents
+                    facets_and_documents,
+                    searcher,
+                    q,
+                    labels,
+                    unit=facet_unit,
+                    skip=skip,
+                    documents=documents,
+                    facets=facets,
                 )
 
             # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
@@ -372,9 +379,10 @@ class SearchIndex:
             # rows then call for another sample (or a search without facets), they are counted apart,
             # beside the rest. On a busy machine, after the ranking, in this thread: knowing how many rows
             # match, the same pass counts the documents (all of them, or a sample). Either way a search
-            # evaluates its query twice (ranking, facets), not three times.
-            early = facets and _cores_free()
+            # evaluates its query twice (ranking, facets), not three times. A search without facets
+            # starts the same pass early with the count alone, when the bound is known.
             bound = None if browse else compiled.max_rows
+            early = (facets or bound is not None) and _cores_free()
             counting = sample_shift(bound) if early and bound is not None else None  # what the facet pass counts
             fut = facet_pass(q, counting) if early else None
             rows, groups = top_rows(searcher, self._schema, q, sort, offset + limit)
@@ -388,7 +396,7 @@ class SearchIndex:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
                         if fut is not None:
                             fut.drop()
-                            fut, counting = facet_pass(q, None), None
+                            fut, counting = (facet_pass(q, None) if facets else None), None
             # the documents among the matching rows: known without counting when every matching row is
             # among the ranked ones (a small result set) or when only title rows match (browsing);
             # otherwise counted, or for many rows estimated from a sample (see sample_shift)
@@ -398,6 +406,9 @@ class SearchIndex:
                 counting = shift
                 fut = facet_pass(q, counting)
             counted_here = shift is not None and counting is not None and sample_suits(rows, counting)
+            if not facets and fut is not None and not counted_here:  # the early count is not the one wanted
+                fut.drop()
+                fut = None
             fut_docs = None
             if shift is not None and not counted_here:
                 fut_docs = self._job(count_documents, searcher, self._schema, q, rows)
@@ -538,9 +549,10 @@ class _Job:
         return self._fut.result()
 
     def drop(self) -> None:
-        """Not needed after all: cancelled if not started, else waited for (its searcher stays in use)."""
-        if self._fut is not None and not self._fut.cancel():
-            self._fut.result()
+        """Not needed after all: cancelled if not started, else left to finish in its worker, unawaited
+        (the search goes on at once; the worker keeps its own reference to the searcher)."""
+        if self._fut is not None:
+            self._fut.cancel()
 
 
 def _apply_replacements(text: str, reps: list[tuple[tuple[int, int], str]]) -> str:
