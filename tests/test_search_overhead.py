@@ -210,11 +210,11 @@ def test_facet_pass_sample_is_the_key_space_share(ix: SearchIndex) -> None:
     rows = s.search(q, 100_000, count=False).hits
     keys = set(s.fast_field_values("doc_key", [a for _, a in rows]))
     for shift in (1, 2, 3):
-        _, docs = collect.facets_and_documents(s, q, ix._facet_ids.value, documents=shift)
+        _, docs = collect.facets_and_documents(s, q, ix._facet_ids.value, documents=(shift,))
         expected = sum(1 for k in keys if k >> (64 - shift) == 0)
-        assert docs == expected << shift
-    _, every = collect.facets_and_documents(s, q, ix._facet_ids.value, documents=0)
-    assert every == len(keys)
+        assert docs == {shift: expected << shift}
+    _, both = collect.facets_and_documents(s, q, ix._facet_ids.value, documents=(0, 2))
+    assert both[0] == len(keys) and both[2] == sum(1 for k in keys if k >> 62 == 0) << 2
 
 
 def test_no_match_lists_every_facet_empty(ix: SearchIndex) -> None:
@@ -231,7 +231,24 @@ def test_a_sample_chosen_from_a_bound_suits_the_rows_it_still_covers() -> None:
     assert s > 0 and sample_suits(rows, s)
     assert sample_suits(rows, s + 1) == (rows >> (s + 1) >= SAMPLE_ROWS // 2)
     assert not sample_suits(rows, s + 8)  # too few sampled rows left: counted apart
+    assert sample_suits(rows, s - 1) and sample_suits(rows, 0)  # more rows counted: as close or closer
     assert sample_suits(5_000, 0) and not sample_suits(5_000, 3)  # few rows are counted, not sampled
+
+
+def test_the_count_for_the_rows_is_picked_from_those_made_early() -> None:
+    from masthead.search.collect import early_samples, pick_count, sample_shift
+
+    rows = 100_000
+    want = sample_shift(rows)
+    assert pick_count(rows, {want: 7, want + 1: 9}) == (want, 7)
+    assert pick_count(rows, {want - 2: 5, want + 8: 9}) == (want - 2, 5)  # larger sample, not too small a one
+    assert pick_count(rows, {want + 8: 9}) is None
+    assert pick_count(5_000, {0: 6_000}) == (0, 5_000)  # never more documents than rows
+    bound = 1_000_000
+    assert early_samples(bound, None) == (sample_shift(bound),)
+    assert early_samples(bound, bound) == (sample_shift(bound),)
+    small = early_samples(bound, 100)  # likely few rows: also counted in a larger sample, within reach
+    assert small == (sample_shift(bound) - 4, sample_shift(bound))
 
 
 @pytest.mark.parametrize("busy", [True, False])
@@ -276,3 +293,37 @@ def test_a_search_without_facets_counts_in_an_early_pass(ix: SearchIndex, monkey
     assert passes == [False] and r.facets == {}
     assert r.total_estimated and 0 < r.total <= r.total_passages == 180
     assert r.total == ix.search("coal").total  # the same sample as with facets
+
+
+def test_an_and_query_is_counted_in_the_sample_its_likely_rows_call_for(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two words each in 300 rows, together in 60: the bound (300 rows) calls for a sample too small
+    for 60 rows, the likely rows (independent words) for one that suits, so the early facet pass
+    counts in both and no third pass is needed; the total is the one a pass of its own makes."""
+    import masthead.search.collect as collect
+    import masthead.search.index as index_module
+
+    docs = [_doc(i, ["alpha words here", "alpha more words", "alpha again"]) for i in range(80)]
+    docs += [_doc(i, ["alpha beta here", "beta alpha more", "alpha beta again"]) for i in range(80, 100)]
+    docs += [_doc(i, ["beta words here", "beta more words", "beta again"]) for i in range(100, 180)]
+    docs += [_doc(i, ["other words here", "more other words", "other again"]) for i in range(180, 2000)]
+    index = SearchIndex.open(tmp_path_factory.mktemp("and") / "ix")
+    try:
+        index.rebuild(docs)
+        monkeypatch.setattr(collect, "EXACT_DOCS_ROWS", 2)
+        monkeypatch.setattr(collect, "SAMPLE_ROWS", 8)
+        compiled_bound = collect.sample_shift(300)
+        assert collect.sample_shift(60) < compiled_bound  # the bound's sample does not do for 60 rows
+        calls: list[int] = []
+        real = collect.count_documents
+        monkeypatch.setattr(index_module, "count_documents", lambda *a: calls.append(1) or real(*a))
+        monkeypatch.setattr(index_module, "_cores_free", lambda: True)
+        r = index.search("alpha beta")
+        assert r.total_passages == 60 and r.total_estimated
+        assert calls == []  # counted in the early pass
+        monkeypatch.setattr(index_module, "_cores_free", lambda: False)
+        apart = index.search("alpha beta", facets=False)  # after the ranking, in a pass of its own
+        assert calls == [1] and apart.total == r.total
+    finally:
+        index.close()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import tantivy
@@ -32,6 +32,8 @@ __all__ = [
     "count_documents",
     "sample_shift",
     "sample_suits",
+    "pick_count",
+    "early_samples",
     "empty_facets",
     "top_rows",
     "result_page",
@@ -58,6 +60,7 @@ counted one by one: on its 21 one-word searches of 20,000-200,000 rows at 1,000,
 YEAR_BUCKETS = 10_000
 """Every year is listed (a terms count over the ``year`` field, not cut to the most frequent)."""
 _DOCS = {"cardinality": {"field": "doc_key"}}
+EARLY_LEVELS = 4
 _MORE_PASSES = 3
 """Passes for the top rows of documents not yet found, before one pass takes many rows at once."""
 
@@ -69,9 +72,9 @@ def facets_and_documents(
     *,
     unit: str = "passages",
     skip: frozenset[str] = frozenset(),
-    documents: int | None = None,
+    documents: Iterable[int] = (),
     facets: bool = True,
-) -> tuple[dict[str, list[FacetCount]], int | None]:
+) -> tuple[dict[str, list[FacetCount]], dict[int, int]]:
     """Facet counts over the rows ``q`` matches, in one aggregation pass: periodical, writer, entity
     (the most frequent values, counted by number; ``labels(facet, number)`` names them, see
     :meth:`~masthead.search.facetids.FacetIds.value`), year (every value of ``year``) and decade
@@ -82,12 +85,13 @@ def facets_and_documents(
     within a few per cent) at several times the cost on large result sets. Facets named in ``skip``
     (a field no document has values for) are listed empty without being counted.
 
-    ``documents`` (see :func:`sample_shift`): the same pass also counts the distinct documents among the
-    matching rows, returned second (None when ``documents`` is None): every one for 0, or, for ``s`` > 0,
-    those whose key falls in the first 1/2^s of the key space, times 2^s (an estimate, as
+    ``documents`` (samples, see :func:`sample_shift`): the same pass also counts the distinct documents
+    among the matching rows, returned second as ``{sample: documents}``: every one for 0, or, for ``s``
+    > 0, those whose key falls in the first 1/2^s of the key space, times 2^s (an estimate, as
     :func:`count_documents` makes). Evaluating the query is most of the cost of a pass, so counting in
-    the facet pass instead of a pass of its own saves one evaluation of the query per search.
-    ``facets=False``: the count alone (facets returned empty).
+    the facet pass instead of a pass of its own saves one evaluation of the query per search; a search
+    that does not yet know how many rows match may count in two samples at once (see
+    :func:`pick_count`). ``facets=False``: the counts alone (facets returned empty).
     """
     per_value = {"aggs": {"docs": _DOCS}} if unit == "documents" else {}
     spec: dict[str, Any] = {}
@@ -96,12 +100,13 @@ def facets_and_documents(
             if name not in skip:
                 spec[name] = {"terms": {"field": FACET_ID_FIELDS[name], "size": size}, **per_value}
         spec["year"] = {"terms": {"field": "year", "size": YEAR_BUCKETS}, **per_value}
-    if documents is not None:
-        spec["_documents"] = _documents_spec(documents)
+    shifts = sorted(set(documents))
+    for shift in shifts:
+        spec[f"_documents_{shift}"] = _documents_spec(shift)
     if not spec:
-        return {}, None
+        return {}, {}
     res = searcher.aggregate(q, spec)
-    docs = None if documents is None else _documents_count(res["_documents"], documents)
+    docs = {shift: _documents_count(res[f"_documents_{shift}"], shift) for shift in shifts}
     return (facets_from(res, labels, unit, skip) if facets else {}), docs
 
 
@@ -154,10 +159,42 @@ def sample_shift(rows: int) -> int:
 
 def sample_suits(rows: int, shift: int) -> bool:
     """Whether documents counted in the sample of ``shift`` (chosen before the rows were counted, from
-    an upper bound of them) do for ``rows`` matching rows: the sample :func:`sample_shift` would take,
-    or a smaller one still expected to hold at least half of :data:`SAMPLE_ROWS` of the rows."""
+    an upper bound or an estimate of them) do for ``rows`` matching rows: the sample
+    :func:`sample_shift` would take, a larger one (more rows counted: as close or closer), or a smaller
+    one still expected to hold at least half of :data:`SAMPLE_ROWS` of the rows."""
     want = sample_shift(rows)
-    return shift == want or (want > 0 and shift > want and rows >> shift >= SAMPLE_ROWS // 2)
+    return shift <= want or (want > 0 and rows >> shift >= SAMPLE_ROWS // 2)
+
+
+def early_samples(bound: int, likely: int | None) -> tuple[int, ...]:
+    """The samples to count documents in before the rows are known: the one for ``bound`` rows (an
+    upper bound: all that can match), and, when the likely rows (see
+    :attr:`~masthead.search.compile.Compiled.likely_rows`) call for a larger sample, that one too, at
+    most :data:`EARLY_LEVELS` levels larger (each level doubles the rows it counts). Words of a paragraph
+    come together more often than apart (``bench/search.py``'s searches of two and three common words
+    match 1.3 to 2.4 times the estimate), and a count in a larger sample than the rows call for does
+    for them (see :func:`sample_suits`), so the estimate is taken as it is. A count in a sample the rows
+    then do not suit costs the query a third evaluation, apart."""
+    first = sample_shift(bound)
+    if likely is None:
+        return (first,)
+    second = max(sample_shift(min(bound, likely)), first - EARLY_LEVELS)
+    return tuple(sorted({first, second}))
+
+
+def pick_count(rows: int, counted: dict[int, int]) -> tuple[int, int] | None:
+    """Of the document counts made in several samples (``{sample: documents}``) before ``rows`` was
+    known, the one for ``rows`` matching rows, as ``(sample, documents)``: the sample
+    :func:`sample_shift` would take if counted, else the nearest larger one, else a smaller one that
+    suits (see :func:`sample_suits`); None when none does."""
+    want = sample_shift(rows)
+    fits = [s for s in counted if sample_suits(rows, s)]
+    if not fits:
+        return None
+    best = max((s for s in fits if s <= want), default=None)
+    if best is None:
+        best = min(fits)
+    return best, min(rows, counted[best])
 
 
 def _documents_spec(shift: int) -> dict[str, Any]:

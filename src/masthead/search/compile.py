@@ -58,7 +58,9 @@ class Compiled:
     form that needs most rather than all words (None when that does not apply), the highlighter, the
     typo corrections (``word -> [vocabulary words]``) with their places in the query text, and the
     top-level excluded clauses (``excluded``), which the index applies to whole documents; ``max_rows``:
-    at most how many rows the query can match, from the index's word frequencies (None: not known)."""
+    at most how many rows the query can match, from the index's word frequencies (None: not known);
+    ``likely_rows``: how many it would match if its words fell in rows independently of one another
+    (an estimate, at most ``max_rows``; None: not known)."""
 
     query: Query | None
     relax: Callable[[], Query | None] = lambda: None
@@ -68,6 +70,7 @@ class Compiled:
     text_terms: bool = False
     excluded: list[Query] = field(default_factory=list)
     max_rows: int | None = None
+    likely_rows: int | None = None
 
 
 class Compiler:
@@ -117,7 +120,12 @@ class Compiler:
         hl = Highlighter(frozenset(self.terms), tuple(self.prefixes), tuple(dict.fromkeys(self.phrases)))
         reps = list(dict(self.replacements).items())
         bound = self.max_rows(node) if q is not None else 0
-        return Compiled(q, lambda: self.relaxed(node), hl, self.corrections, reps, self.text_terms, excluded, bound)
+        likely = None
+        if q is not None and bound is not None and (share := self.share(node)) is not None:
+            likely = min(bound, round(share * self.searcher.num_docs))
+        return Compiled(
+            q, lambda: self.relaxed(node), hl, self.corrections, reps, self.text_terms, excluded, bound, likely
+        )
 
     def max_rows(self, n: Node) -> int | None:
         """An upper bound on the rows ``n`` matches (None: not known), from the frequencies of its words
@@ -135,6 +143,27 @@ class Compiler:
         if isinstance(n, Or):
             parts = [self.max_rows(it) for it in n.items]
             return None if any(b is None for b in parts) else sum(b for b in parts if b is not None)
+        return None
+
+    def share(self, n: Node) -> float | None:
+        """The share of rows ``n`` would match if its words fell in rows independently: a word's own
+        share, the product of an AND's or a phrase's parts, the sum of an OR's (None: not known, as for
+        :meth:`max_rows`). Words of a paragraph are not independent (long paragraphs hold many common
+        words at once), so this is an estimate, below the truth as often as not."""
+        rows = max(1, self.searcher.num_docs)
+        if isinstance(n, (Term, Phrase)) and n.field not in FACET_FIELDS:
+            tokens = self.analyzer.analyze(n.text)
+            if not tokens:
+                return None
+            return math.prod(
+                min(1.0, sum(self.df(t) for t in itertools.chain(*self.alternatives(tok))) / rows) for tok in tokens
+            )
+        if isinstance(n, And):
+            known = [p for p in (self.share(it) for it in n.items if not isinstance(it, Not)) if p is not None]
+            return math.prod(known) if known else None
+        if isinstance(n, Or):
+            parts = [self.share(it) for it in n.items]
+            return None if any(p is None for p in parts) else min(1.0, sum(p for p in parts if p is not None))
         return None
 
     # -- nodes ---------------------------------------------------------------------------------------

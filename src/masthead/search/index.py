@@ -39,9 +39,11 @@ from masthead.model import Document
 from masthead.search import collect as _collect
 from masthead.search.collect import (
     count_documents,
+    early_samples,
     empty_facets,
     exclude_documents,
     facets_and_documents,
+    pick_count,
     result_page,
     sample_shift,
     sample_suits,
@@ -359,7 +361,7 @@ class SearchIndex:
             q = full(compiled.query)
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
 
-            def facet_pass(q: Query, documents: int | None) -> _Job:
+            def facet_pass(q: Query, documents: tuple[int, ...]) -> _Job:
                 labels = self._facet_ids.value
                 return self._job(
                     facets_and_documents,
@@ -374,16 +376,19 @@ class SearchIndex:
 
             # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
             # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum.
-            # The same pass counts the documents among the matching rows, in the sample the words'
-            # frequencies call for (an upper bound of the rows: all of them when few can match); when the
-            # rows then call for another sample (or a search without facets), they are counted apart,
-            # beside the rest. On a busy machine, after the ranking, in this thread: knowing how many rows
-            # match, the same pass counts the documents (all of them, or a sample). Either way a search
-            # evaluates its query twice (ranking, facets), not three times. A search without facets
-            # starts the same pass early with the count alone, when the bound is known.
+            # The same pass counts the documents among the matching rows, in the sample an upper bound of
+            # the rows calls for (from the words' frequencies: all of them when few can match) and in the
+            # one their likely number calls for (see early_samples); when the rows then suit neither (or
+            # nothing bounds them), they are counted apart, beside the rest. On a busy machine, after the
+            # ranking, in this thread: knowing how many rows match, the same pass counts the documents
+            # (all of them, or a sample). Either way a search evaluates its query twice (ranking,
+            # facets), not three times, as a rule. A search without facets starts the same pass early
+            # with the counts alone, when the bound is known.
             bound = None if browse else compiled.max_rows
             early = (facets or bound is not None) and _cores_free()
-            counting = sample_shift(bound) if early and bound is not None else None  # what the facet pass counts
+            counting: tuple[int, ...] = ()  # the samples the facet pass counts documents in
+            if early and bound is not None:
+                counting = early_samples(bound, compiled.likely_rows)
             fut = facet_pass(q, counting) if early else None
             rows, groups = top_rows(searcher, self._schema, q, sort, offset + limit)
             relaxed = False
@@ -396,16 +401,16 @@ class SearchIndex:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
                         if fut is not None:
                             fut.drop()
-                            fut, counting = (facet_pass(q, None) if facets else None), None
+                            fut, counting = (facet_pass(q, ()) if facets else None), ()
             # the documents among the matching rows: known without counting when every matching row is
             # among the ranked ones (a small result set) or when only title rows match (browsing);
             # otherwise counted, or for many rows estimated from a sample (see sample_shift)
             complete = rows <= _collect.EXACT_DOCS_ROWS and sum(len(g) for g in groups.values()) >= rows
             shift = sample_shift(rows) if rows and not browse and not complete else None
             if facets and rows and fut is None:
-                counting = shift
+                counting = (shift,) if shift is not None else ()
                 fut = facet_pass(q, counting)
-            counted_here = shift is not None and counting is not None and sample_suits(rows, counting)
+            counted_here = shift is not None and any(sample_suits(rows, s) for s in counting)
             if not facets and fut is not None and not counted_here:  # the early count is not the one wanted
                 fut.drop()
                 fut = None
@@ -419,8 +424,9 @@ class SearchIndex:
             docs, estimated = (len(groups) if complete and not browse else rows), False
             if fut is not None:
                 facet_values, counted = fut.result()
-                if counted is not None and counted_here:
-                    docs, estimated = min(rows, counted), bool(counting)
+                picked = pick_count(rows, counted) if counted_here else None
+                if picked is not None:
+                    docs, estimated = picked[1], picked[0] > 0
             if fut_docs is not None:
                 docs, estimated = fut_docs.result()
         except ValueError as exc:  # tantivy refused a query built from analysed tokens: report, not crash
