@@ -327,3 +327,25 @@ def test_an_and_query_is_counted_in_the_sample_its_likely_rows_call_for(
         assert calls == [1] and apart.total == r.total
     finally:
         index.close()
+
+
+def test_no_documents_are_counted_when_every_matching_row_is_ranked(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import masthead.search.collect as collect
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(index_module, "_cores_free", lambda: True)
+    samples: list[tuple[int, ...]] = []
+    real = collect.facets_and_documents
+
+    def spy(*args: object, **kwargs: object) -> object:
+        samples.append(tuple(kwargs.get("documents", ())))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(index_module, "facets_and_documents", spy)
+    r = ix.search("walkout")  # 5 rows can match: all ranked at once
+    assert samples == [()] and (r.total, r.total_estimated) == (5, False)
+    samples.clear()
+    ix.search("walkout", facets=False)
+    assert samples == []  # nothing to count: no pass at all

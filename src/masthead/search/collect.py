@@ -33,6 +33,7 @@ __all__ = [
     "sample_shift",
     "sample_suits",
     "pick_count",
+    "ranked_rows",
     "early_samples",
     "empty_facets",
     "top_rows",
@@ -252,6 +253,12 @@ def _group(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> dict[int,
     return groups
 
 
+def ranked_rows(need: int) -> int:
+    """How many rows the first pass of :func:`top_rows` takes for ``need`` documents: when no more rows
+    than that can match, every matching row is ranked, and the documents are known without a count."""
+    return max(need * 8, 80)
+
+
 def top_rows(
     searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, sort: str, need: int
 ) -> tuple[int, dict[int, Rows]]:
@@ -261,7 +268,7 @@ def top_rows(
     next passes take the top rows of the other documents, a few times, then the rows of all of them:
     every row outside the top ones ranks below them, so the documents found first stay first."""
     order = {"oldest": Order.Asc, "newest": Order.Desc}.get(sort)
-    k = max(need * 8, 80)
+    k = ranked_rows(need)
 
     def run(q: Query, k: int, count: bool) -> tantivy.SearchResult:
         if order is None:

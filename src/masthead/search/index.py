@@ -44,6 +44,7 @@ from masthead.search.collect import (
     exclude_documents,
     facets_and_documents,
     pick_count,
+    ranked_rows,
     result_page,
     sample_shift,
     sample_suits,
@@ -383,12 +384,14 @@ class SearchIndex:
             # ranking, in this thread: knowing how many rows match, the same pass counts the documents
             # (all of them, or a sample). Either way a search evaluates its query twice (ranking,
             # facets), not three times, as a rule. A search without facets starts the same pass early
-            # with the counts alone, when the bound is known.
+            # with the counts alone, when the bound is known and more rows can match than are ranked.
             bound = None if browse else compiled.max_rows
-            early = (facets or bound is not None) and _cores_free()
             counting: tuple[int, ...] = ()  # the samples the facet pass counts documents in
-            if early and bound is not None:
+            if bound is not None and bound > ranked_rows(offset + limit):  # else every matching row is ranked
                 counting = early_samples(bound, compiled.likely_rows)
+            early = bool(facets or counting) and _cores_free()
+            if not early:
+                counting = ()
             fut = facet_pass(q, counting) if early else None
             rows, groups = top_rows(searcher, self._schema, q, sort, offset + limit)
             relaxed = False
