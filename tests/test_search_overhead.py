@@ -349,3 +349,24 @@ def test_no_documents_are_counted_when_every_matching_row_is_ranked(
     samples.clear()
     ix.search("walkout", facets=False)
     assert samples == []  # nothing to count: no pass at all
+
+
+def test_a_facet_pass_over_few_rows_stays_in_the_searching_thread(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(index_module, "_cores_free", lambda: True)
+    handed: list[bool] = []
+    real = index_module._Job
+
+    def job(pool: object, fn: object) -> object:
+        handed.append(pool is not None)
+        return real(pool, fn)
+
+    monkeypatch.setattr(index_module, "_Job", job)
+    r = ix.search("walkout")  # 5 rows can match
+    assert handed == [False] and r.facets["periodical"]
+    handed.clear()
+    ix.search("coal")  # 180 rows can match: the pass runs beside the ranking
+    assert handed[:1] == [True]

@@ -363,17 +363,17 @@ class SearchIndex:
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
 
             def facet_pass(q: Query, documents: tuple[int, ...]) -> _Job:
-                labels = self._facet_ids.value
-                return self._job(
+                job = functools.partial(
                     facets_and_documents,
                     searcher,
                     q,
-                    labels,
+                    self._facet_ids.value,
                     unit=facet_unit,
                     skip=skip,
                     documents=documents,
                     facets=facets,
                 )
+                return _Job(None if few or not _cores_free() else self._pool, job)
 
             # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
             # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum.
@@ -386,10 +386,13 @@ class SearchIndex:
             # facets), not three times, as a rule. A search without facets starts the same pass early
             # with the counts alone, when the bound is known and more rows can match than are ranked.
             bound = None if browse else compiled.max_rows
+            few = bound is not None and bound <= ranked_rows(offset + limit)  # every matching row is ranked
             counting: tuple[int, ...] = ()  # the samples the facet pass counts documents in
-            if bound is not None and bound > ranked_rows(offset + limit):  # else every matching row is ranked
+            if bound is not None and not few:
                 counting = early_samples(bound, compiled.likely_rows)
-            early = bool(facets or counting) and _cores_free()
+            # a pass over a few rows is cheaper in this thread, after the result page, than handed to a
+            # worker (the hand-over and the wait for the interpreter lock cost more than the pass)
+            early = bool(facets or counting) and not few and _cores_free()
             if not early:
                 counting = ()
             fut = facet_pass(q, counting) if early else None
