@@ -335,7 +335,7 @@ def _hit(searcher: tantivy.Searcher, rows: Rows, per_doc: int, hl: Highlighter) 
     filter alone) shows its opening. The document's title, writers and the like come from the ``meta``
     of the first row read (every row stores it)."""
     shown: list[Passage] = []
-    fallback: Passage | None = None
+    fallback: tuple[float, int, str, str, str, str | None] | None = None  # made into a Passage if shown
     meta: dict | None = None
     for score, addr in rows:
         d = searcher.doc(addr)
@@ -348,22 +348,20 @@ def _hit(searcher: tantivy.Searcher, rows: Rows, per_doc: int, hl: Highlighter) 
         else:
             text, anchor = d.get_first("body") or "", d.get_first("anchor") or f"p{block}"
         heading = d.get_first("headings") or None
-        p = Passage(
-            block=block,
-            anchor=anchor,
-            kind=kind,
-            snippet=hl.snippet(text) if text else "",
-            score=float(score),
-            heading=heading if kind not in ("heading", "title") else None,
-        )
-        if kind != "title" and "<mark>" in p.snippet:
-            shown.append(p)
-            if len(shown) >= per_doc:
-                break
-        elif fallback is None or (kind == "title" and fallback.kind != "title"):
-            fallback = p
+        if kind != "title" and text and (spans := hl.spans(text)):
+            snippet = hl.snippet(text, spans=spans)
+            if "<mark>" in snippet:
+                heading = heading if kind != "heading" else None
+                shown.append(Passage(block, anchor, kind, snippet, float(score), heading))
+                if len(shown) >= per_doc:
+                    break
+                continue
+        if fallback is None or (kind == "title" and fallback[3] != "title"):
+            fallback = (float(score), block, anchor, kind, text, heading)
     if not shown and fallback is not None:
-        shown = [fallback]
+        score, block, anchor, kind, text, heading = fallback
+        heading = heading if kind not in ("heading", "title") else None
+        shown = [Passage(block, anchor, kind, hl.snippet(text) if text else "", score, heading)]
     meta = meta or {}
     title = meta.get("title") or ""
     return DocumentHit(

@@ -120,10 +120,12 @@ class Highlighter:
         """The whole text, HTML-escaped, with ``<mark>`` around the matched words."""
         return _render(text, self.spans(text), 0, len(text))
 
-    def snippet(self, text: str, max_chars: int = 240) -> str:
+    def snippet(self, text: str, max_chars: int = 240, spans: list[tuple[int, int]] | None = None) -> str:
         """The part of ``text`` (at most about ``max_chars``) with the most distinct matched words,
-        HTML-escaped, matches in ``<mark>``, cut ends shown by an ellipsis."""
-        spans = self.spans(text)
+        HTML-escaped, matches in ``<mark>``, cut ends shown by an ellipsis. ``spans``: the text's
+        :meth:`spans`, when already found."""
+        if spans is None:
+            spans = self.spans(text)
         if len(text) <= max_chars:
             return _render(text, spans, 0, len(text))
         start = 0
