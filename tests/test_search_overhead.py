@@ -370,3 +370,23 @@ def test_a_facet_pass_over_few_rows_stays_in_the_searching_thread(
     handed.clear()
     ix.search("coal")  # 180 rows can match: the pass runs beside the ranking
     assert handed[:1] == [True]
+
+
+@pytest.mark.parametrize("busy", [True, False])
+def test_auto_facet_unit_counts_documents_for_few_rows_and_passages_for_many(
+    ix: SearchIndex, monkeypatch: pytest.MonkeyPatch, busy: bool
+) -> None:
+    import masthead.search.index as index_module
+
+    monkeypatch.setattr(index_module, "_cores_free", lambda: not busy)
+    few = ix.search("coal", facet_unit="auto")  # 180 rows, in 60 documents
+    assert few.facet_unit == "documents"
+    assert {f.value: f.count for f in few.facets["periodical"]} == {"Labor Action": 30, "The Militant": 30}
+    monkeypatch.setattr(index_module, "AUTO_DOCUMENT_ROWS", 100)
+    many = ix.search("coal", facet_unit="auto")
+    assert many.facet_unit == "passages"
+    assert {f.value: f.count for f in many.facets["periodical"]} == {"Labor Action": 90, "The Militant": 90}
+    assert ix.search("coal").facet_unit == "passages" and ix.search("coal", facets=False).facet_unit == ""
+    browse = ix.search("", filters={"periodical": "Labor Action"}, facet_unit="auto")
+    assert browse.facet_unit == "documents" and browse.total == 32  # 30 + 2 walkout reports; title rows
+    assert {f.value: f.count for f in browse.facets["periodical"]} == {"Labor Action": 32}

@@ -491,3 +491,16 @@ def test_search_results_download_as_one_epub(client) -> None:
         assert z.namelist()[0] == "mimetype"
     assert client.get("/search.epub", params={"q": "zzzqqqxxx"}).status_code == 404
     assert client.get("/search.epub", params={"q": "year:abc"}).status_code == 400
+
+
+def test_facet_counts_say_when_they_count_passages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page counts articles per facet value, and on a large result set (cheaper) passages, saying so."""
+    import masthead.search.index as index_module
+
+    r = client.get("/search", params={"q": "strike"})
+    assert "Counts are matching passages" not in r.text
+    monkeypatch.setattr(index_module, "AUTO_DOCUMENT_ROWS", 0)
+    r = client.get("/search", params={"q": "strike"})
+    assert "Counts are matching passages" in r.text
+    data = client.get("/api/search", params={"q": "strike"}).json()
+    assert data["facet_unit"] == "passages"

@@ -70,6 +70,11 @@ __all__ = ["SearchIndex", "SearchIndexError", "IndexFormatError", "document_rows
 
 SCHEMA_VERSION = 4
 SORTS = ("relevance", "oldest", "newest")
+FACET_UNITS = ("passages", "documents", "auto")
+AUTO_DOCUMENT_ROWS = 20_000
+"""``facet_unit="auto"`` counts documents per facet value when at most this many rows can match (at
+most a few milliseconds of HyperLogLog per value), passages above (counting documents per value on a
+result set of 200,000 rows costs tens of milliseconds: ``bench/search.py`` prints it)."""
 MAX_LIMIT = 200
 MAX_OFFSET = 10000
 DEFAULT_HEAP = 200_000_000
@@ -318,8 +323,10 @@ class SearchIndex:
         :func:`~masthead.search.compile.filter_queries`); ``sort``: ``relevance`` (ties broken by date,
         oldest first), ``oldest`` or ``newest``; ``limit`` / ``offset``: the page, in documents;
         ``facets``: count the matches by periodical, year, decade, writer and entity, in matching
-        paragraphs (``facet_unit="passages"``, exact and fast) or documents (``"documents"``, slower
-        at scale; see :func:`~masthead.search.collect.aggregate`); ``per_document``: best passages
+        paragraphs (``facet_unit="passages"``, exact and fast), documents (``"documents"``, several
+        times slower on large result sets: see :func:`~masthead.search.collect.facets_and_documents`)
+        or ``"auto"``: documents when at most :data:`AUTO_DOCUMENT_ROWS` rows can match, else passages
+        (the results' ``facet_unit`` says which); ``per_document``: best passages
         kept per document; ``fuzzy``: also search the nearest vocabulary words for a word the archive
         does not contain; ``writers``: how the catalogue files bylines (pen names, merged writers), so
         that ``writer:`` in the query finds every name of the writers it names (the facet and the
@@ -332,8 +339,8 @@ class SearchIndex:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
         if not (0 <= offset <= MAX_OFFSET):
             raise QueryError(f"offset must be between 0 and {MAX_OFFSET}")
-        if facet_unit not in ("passages", "documents"):
-            raise QueryError(f"unknown facet unit {facet_unit!r}; use passages or documents")
+        if facet_unit not in FACET_UNITS:
+            raise QueryError(f"unknown facet unit {facet_unit!r}; use passages, documents or auto")
         per_document = max(1, min(int(per_document), 10))
         node = parse_query(query)
         searcher = self._index.searcher()
@@ -368,7 +375,7 @@ class SearchIndex:
                     searcher,
                     q,
                     self._facet_ids.value,
-                    unit=facet_unit,
+                    unit=unit,
                     skip=skip,
                     documents=documents,
                     facets=facets,
@@ -387,6 +394,12 @@ class SearchIndex:
             # with the counts alone, when the bound is known and more rows can match than are ranked.
             bound = None if browse else compiled.max_rows
             few = bound is not None and bound <= ranked_rows(offset + limit)  # every matching row is ranked
+            # what facet values count: browsing matches title rows alone, one a document, so its passages
+            # are its documents; "auto" counts documents when few rows can match (the bound; after the
+            # ranking, the rows)
+            unit = "passages" if browse else facet_unit
+            if unit == "auto":
+                unit = "documents" if bound is not None and bound <= AUTO_DOCUMENT_ROWS else "passages"
             counting: tuple[int, ...] = ()  # the samples the facet pass counts documents in
             if bound is not None and not few:
                 counting = early_samples(bound, compiled.likely_rows)
@@ -414,6 +427,8 @@ class SearchIndex:
             complete = rows <= _collect.EXACT_DOCS_ROWS and sum(len(g) for g in groups.values()) >= rows
             shift = sample_shift(rows) if rows and not browse and not complete else None
             if facets and rows and fut is None:
+                if facet_unit == "auto" and not browse:
+                    unit = "documents" if rows <= AUTO_DOCUMENT_ROWS else "passages"
                 counting = (shift,) if shift is not None else ()
                 fut = facet_pass(q, counting)
             counted_here = shift is not None and any(sample_suits(rows, s) for s in counting)
@@ -456,6 +471,7 @@ class SearchIndex:
             limit=limit,
             sort=sort,
             facets=facet_values,
+            facet_unit="" if not facets else "documents" if browse and facet_unit != "passages" else unit,
             corrections=compiled.corrections,
             did_you_mean=did_you_mean,
             relaxed=relaxed,

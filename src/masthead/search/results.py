@@ -292,8 +292,8 @@ class FacetCount:
 class SearchResults:
     """A page of results. ``total_passages`` counts matching paragraphs (exactly); ``total`` counts
     matching documents (within a few per cent; ``total_estimated`` is True when it was estimated from
-    a sample of documents, for large result sets: show it as "about"). Facet counts are passages
-    unless the search asked for documents.
+    a sample of documents, for large result sets: show it as "about"). ``facet_unit`` says what the
+    facet counts count: ``passages`` or ``documents`` (empty without facets).
 
     ``corrections`` maps a word not in the archive's vocabulary to the words searched instead;
     ``did_you_mean`` is the query with those words replaced (None when nothing was replaced or there is
@@ -315,6 +315,7 @@ class SearchResults:
     highlighter: Highlighter = field(default_factory=Highlighter)
     elapsed_ms: float = 0.0
     total_estimated: bool = False
+    facet_unit: str = ""
 
     @property
     def has_more(self) -> bool:
@@ -350,4 +351,5 @@ class SearchResults:
                 for h in self.hits
             ],
             "facets": {k: [{"value": f.value, "count": f.count} for f in v] for k, v in self.facets.items()},
+            "facet_unit": self.facet_unit,
         }

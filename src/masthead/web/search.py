@@ -187,7 +187,7 @@ class SearchService:
             sort=params.sort,
             limit=limit,
             offset=params.offset if offset is None else offset,
-            facet_unit="documents",
+            facet_unit="auto",  # documents per value, or passages on a large result set (much cheaper)
             writers=names,
         )
         return names.merge(results)
