@@ -418,6 +418,7 @@ class SearchIndex:
                     rows2, groups2 = top_rows(searcher, self._schema, q2, sort, offset + limit)
                     if rows2:
                         q, rows, groups, relaxed = q2, rows2, groups2, True
+                        few = False  # the bound was the strict query's
                         if fut is not None:
                             fut.drop()
                             fut, counting = (facet_pass(q, ()) if facets else None), ()
