@@ -5,7 +5,7 @@ Why numbers: tantivy counts a field of strings by term ordinals of each segment,
 of every counted ordinal in each segment's dictionary; on an index of several segments that look-up is
 most of the writer facet's cost (hundreds of writers, each looked up in every segment). A field of
 small numbers is counted into an array, and the numbers are turned into names once, here, from memory.
-``bench/search.py`` prints the facet pass's cost.
+``bench/search.py`` prints what a faceted search costs against a bare query.
 
 The numbers live in a small SQLite file beside the index (``facets.sqlite``). A value's number is
 given once and never changes (a rebuild keeps them), and it is written to the file, in a transaction of
