@@ -211,7 +211,7 @@ def _documents_count(res: dict[str, Any], shift: int) -> int:
     return _count(res) << shift
 
 
-def count_documents(searcher: tantivy.Searcher, schema: tantivy.Schema, q: Query, rows: int) -> tuple[int, bool]:
+def count_documents(searcher: tantivy.Searcher, q: Query, rows: int) -> tuple[int, bool]:
     """``(documents, estimated)``: how many distinct documents the ``rows`` matching rows belong to, in a
     pass of its own (a search without facets; with facets, :func:`facets_and_documents` counts them).
 
@@ -335,7 +335,7 @@ def _hit(searcher: tantivy.Searcher, rows: Rows, per_doc: int, hl: Highlighter) 
     filter alone) shows its opening. The document's title, writers and the like come from the ``meta``
     of the first row read (every row stores it)."""
     shown: list[Passage] = []
-    fallback: tuple[float, int, str, str, str, str | None] | None = None  # made into a Passage if shown
+    fallback: tuple[Passage, str] | None = None  # with its text: the snippet is made only if it is shown
     meta: dict | None = None
     for score, addr in rows:
         d = searcher.doc(addr)
@@ -347,21 +347,20 @@ def _hit(searcher: tantivy.Searcher, rows: Rows, per_doc: int, hl: Highlighter) 
             text, anchor = meta.get("preview") or "", ""
         else:
             text, anchor = d.get_first("body") or "", d.get_first("anchor") or f"p{block}"
-        heading = d.get_first("headings") or None
+        heading = (d.get_first("headings") or None) if kind not in ("heading", "title") else None
         if kind != "title" and text and (spans := hl.spans(text)):
             snippet = hl.snippet(text, spans=spans)
             if "<mark>" in snippet:
-                heading = heading if kind != "heading" else None
                 shown.append(Passage(block, anchor, kind, snippet, float(score), heading))
                 if len(shown) >= per_doc:
                     break
                 continue
-        if fallback is None or (kind == "title" and fallback[3] != "title"):
-            fallback = (float(score), block, anchor, kind, text, heading)
+        if fallback is None or (kind == "title" and fallback[0].kind != "title"):
+            fallback = (Passage(block, anchor, kind, "", float(score), heading), text)
     if not shown and fallback is not None:
-        score, block, anchor, kind, text, heading = fallback
-        heading = heading if kind not in ("heading", "title") else None
-        shown = [Passage(block, anchor, kind, hl.snippet(text) if text else "", score, heading)]
+        passage, text = fallback
+        passage.snippet = hl.snippet(text) if text else ""
+        shown = [passage]
     meta = meta or {}
     title = meta.get("title") or ""
     return DocumentHit(

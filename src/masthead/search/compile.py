@@ -132,11 +132,9 @@ class Compiler:
         (in any searchable field: a bound for one field too): a word matches at most the rows holding
         one of its spellings, a phrase at most those of its rarest position, an AND at most its rarest
         part, an OR at most the sum of its parts. Names, prefixes and years are not bounded."""
-        if isinstance(n, (Term, Phrase)) and n.field not in FACET_FIELDS:
-            tokens = self.analyzer.analyze(n.text)
-            if not tokens:
-                return None
-            return min(sum(self.df(t) for t in itertools.chain(*self.alternatives(tok))) for tok in tokens)
+        if isinstance(n, (Term, Phrase)):
+            words = self._word_rows(n)
+            return min(words) if words else None
         if isinstance(n, And):
             known = [b for b in (self.max_rows(it) for it in n.items if not isinstance(it, Not)) if b is not None]
             return min(known) if known else None
@@ -150,14 +148,10 @@ class Compiler:
         share, the product of an AND's or a phrase's parts, the sum of an OR's (None: not known, as for
         :meth:`max_rows`). Words of a paragraph are not independent (long paragraphs hold many common
         words at once), so this is an estimate, below the truth as often as not."""
-        rows = max(1, self.searcher.num_docs)
-        if isinstance(n, (Term, Phrase)) and n.field not in FACET_FIELDS:
-            tokens = self.analyzer.analyze(n.text)
-            if not tokens:
-                return None
-            return math.prod(
-                min(1.0, sum(self.df(t) for t in itertools.chain(*self.alternatives(tok))) / rows) for tok in tokens
-            )
+        if isinstance(n, (Term, Phrase)):
+            words = self._word_rows(n)
+            rows = max(1, self.searcher.num_docs)
+            return math.prod(min(1.0, w / rows) for w in words) if words else None
         if isinstance(n, And):
             known = [p for p in (self.share(it) for it in n.items if not isinstance(it, Not)) if p is not None]
             return math.prod(known) if known else None
@@ -165,6 +159,14 @@ class Compiler:
             parts = [self.share(it) for it in n.items]
             return None if any(p is None for p in parts) else min(1.0, sum(p for p in parts if p is not None))
         return None
+
+    def _word_rows(self, n: Term | Phrase) -> list[int]:
+        """The rows holding each word of a term or phrase in one of its spellings (empty: not known, for a
+        name field or a text with no words)."""
+        if n.field in FACET_FIELDS:
+            return []
+        tokens = self.analyzer.analyze(n.text)
+        return [sum(self.df(t) for t in itertools.chain(*self.alternatives(tok))) for tok in tokens]
 
     # -- nodes ---------------------------------------------------------------------------------------
     def node(self, n: Node) -> Query | None:

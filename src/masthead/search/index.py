@@ -370,17 +370,18 @@ class SearchIndex:
             skip = frozenset(f for f in FACET_FIELDS if facets and not self.names(f, searcher))
 
             def facet_pass(q: Query, documents: tuple[int, ...]) -> _Job:
-                job = functools.partial(
+                labels = self._facet_ids.value
+                return self._job(
                     facets_and_documents,
                     searcher,
                     q,
-                    self._facet_ids.value,
+                    labels,
                     unit=unit,
                     skip=skip,
                     documents=documents,
                     facets=facets,
+                    here=few,
                 )
-                return _Job(None if few or not _cores_free() else self._pool, job)
 
             # Two ways to run the facet pass. With cores to spare, in a worker thread (tantivy releases the
             # GIL) from the start, beside the ranking: the latency is the longest of them, not their sum.
@@ -438,7 +439,7 @@ class SearchIndex:
                 fut = None
             fut_docs = None
             if shift is not None and not counted_here:
-                fut_docs = self._job(count_documents, searcher, self._schema, q, rows)
+                fut_docs = self._job(count_documents, searcher, q, rows)
             hits = result_page(
                 searcher, self._schema, q, groups, sort, limit, offset, per_document, compiled.highlighter
             )
@@ -480,8 +481,10 @@ class SearchIndex:
             elapsed_ms=(time.perf_counter() - t0) * 1000,
         )
 
-    def _job(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> _Job:
-        return _Job(self._pool if _cores_free() else None, functools.partial(fn, *args, **kwargs))
+    def _job(self, fn: Callable[..., Any], *args: Any, here: bool = False, **kwargs: Any) -> _Job:
+        """``fn(*args, **kwargs)`` for a worker when cores are free, else (or with ``here``) run in this
+        thread when its result is asked for."""
+        return _Job(None if here or not _cores_free() else self._pool, functools.partial(fn, *args, **kwargs))
 
     # -- "did you mean" and related ------------------------------------------------------------------
     def suggest(self, word: str) -> list[str]:

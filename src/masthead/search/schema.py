@@ -169,8 +169,11 @@ def document_rows(
     common: dict[str, Any] = {"doc_key": key}
     for level in sample_levels(key):
         common[sample_field(level)] = key
-    values = {"writer": list(doc.writers), "periodical": [doc.source.periodical] if doc.source.periodical else []}
-    values["entity"] = list(entities)
+    values = {
+        "writer": list(doc.writers),
+        "periodical": [doc.source.periodical] if doc.source.periodical else [],
+        "entity": list(entities),
+    }
     for facet, vs in values.items():
         if vs:
             common[FACET_FIELDS[facet]] = vs
